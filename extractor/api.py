@@ -1,0 +1,47 @@
+"""`extract(path)`: one input -> one `Extraction`. Wires the stages; nothing else."""
+from __future__ import annotations
+
+from .assemble import assemble
+from .confidence import confidence, evidence_of
+from .detect import detect_template
+from .errors import ExtractError
+from .flow import build_flow
+from .layout import analyze
+from .match import Matcher
+from .model import Extraction, Issue, Source, TemplateRef
+from .output import build_record, field_entries, leaves
+from .sources import load_document
+from .templates import resolve_template
+from .validate import validate
+
+DEFAULT_THRESHOLD = 0.9
+
+
+def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_THRESHOLD,
+            template: str | None = None) -> Extraction:
+    """Read one filing (PDF, scan, image, text rendering, HTML or EDGAR XML) into a validated
+    record with per-field confidence. Raises `ExtractError` for input that cannot be read."""
+    doc = load_document(path, data)
+    source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)))
+    flow = build_flow(doc)
+    matcher = Matcher(flow)
+    tmpl, tconf = detect_template(matcher, resolve_template(template))
+    layout = analyze(flow, matcher, tmpl)
+    draft = assemble(layout)
+    issues, penalties = validate(draft, tmpl)
+    evidence = {p: evidence_of(c, penalties.get(p, 1.0)) for p, c in leaves(draft)}
+    confidences = {p: confidence(ev) for p, ev in evidence.items()}
+    record = build_record(draft)
+    fields = field_entries(draft, flow, confidences, evidence)
+    low = any(f.confidence < threshold for f in fields)
+    errors = any(i.severity == "error" for i in issues)
+    status = "needs_review" if low or errors else "ok"
+    return Extraction(source=source, template=TemplateRef(id=tmpl.id, confidence=tconf), status=status,
+                      record=record, fields=fields, issues=issues)
+
+
+def failed(path: str, err: ExtractError, sha256: str = "", kind: str = "pdf") -> Extraction:
+    """The contract's shape for an input that could not be read: record null, the reason in issues."""
+    return Extraction(source=Source(path=path, sha256=sha256, kind=kind, pages=0), template=None,
+                      status="failed", record=None, fields=[],
+                      issues=[Issue(code=err.code, severity="error", message=err.message)])

@@ -1,0 +1,244 @@
+"""Layout -> draft record: every leaf a `Cand` with its provenance and evidence.
+
+The draft mirrors the record of the output contract (dicts and lists), with `Cand` leaves.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from .candidate import Cand, from_parsed
+from .flow import Flow, Tok
+from .geometry import BBox
+from .grid import Grid, Row
+from .layout import Layout, is_mark, mark_before
+from .match import Hit
+from .sections import (assemble_footer, parse_name_address, parse_relationship, reading_lines)
+from .values import parse, parse_date, split_marks
+
+NON_DERIVATIVE_TX = ["security_title", "transaction_date", "deemed_execution_date", "transaction_code",
+                     "voluntarily_reported", "shares", "acquired_disposed_code", "price_per_share",
+                     "shares_owned_following_transaction", "direct_or_indirect_ownership", "nature_of_ownership"]
+NON_DERIVATIVE_HOLDING = ["security_title", "shares_owned_following_transaction", "direct_or_indirect_ownership",
+                          "nature_of_ownership"]
+DERIVATIVE_TX = ["security_title", "conversion_or_exercise_price", "transaction_date", "deemed_execution_date",
+                 "transaction_code", "voluntarily_reported", "shares", "acquired_disposed_code", "exercise_date",
+                 "expiration_date", "underlying_security_title", "underlying_security_shares", "price_per_share",
+                 "shares_owned_following_transaction", "direct_or_indirect_ownership", "nature_of_ownership"]
+DERIVATIVE_HOLDING = ["security_title", "conversion_or_exercise_price", "exercise_date", "expiration_date",
+                      "underlying_security_title", "underlying_security_shares", "shares_owned_following_transaction",
+                      "direct_or_indirect_ownership", "nature_of_ownership"]
+ROW_FIELDS = {
+    ("non_derivative", False): ("non_derivative_transactions", NON_DERIVATIVE_TX),
+    ("non_derivative", True): ("non_derivative_holdings", NON_DERIVATIVE_HOLDING),
+    ("derivative", False): ("derivative_transactions", DERIVATIVE_TX),
+    ("derivative", True): ("derivative_holdings", DERIVATIVE_HOLDING),
+}
+TRANSACTION_FIELDS = ("transaction_date", "transaction_code", "shares")
+
+_TICKER = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[^\[\]]*?)\s*\]\s*$")
+
+
+def assemble(lay: Layout) -> dict:
+    t = lay.template
+    flow = lay.flow
+    draft: dict = {}
+    box = lay.boxes
+    amendment = _box_date(lay, "box4") if t.box("box4") else Cand(None)
+    doc_type = t.amended_document_type if amendment.value else t.document_types[0]
+    draft["document_type"] = Cand(doc_type, label=_detect_strength(lay), kind="code",
+                                  notes=["amendment date present" if amendment.value else ""])
+    draft["period_of_report"] = _box_date(lay, _date_box_for(t, "period_of_report"))
+    draft["date_of_original_submission"] = amendment
+    for field in ("not_subject_to_section_16", "aff10b5_one", "form3_holdings_reported", "form4_transactions_reported"):
+        draft[field] = _checkbox(lay, field)
+    draft["issuer"] = _issuer(lay)
+    first_owner = {}
+    if "box1" in box:
+        first_owner.update(parse_name_address(lay, box["box1"].toks, box["box1"].label.score))
+    rel_box = next((b for b in t.boxes if b.parser == "relationship"), None)
+    if rel_box and rel_box.id in box:
+        first_owner.update(parse_relationship(lay, box[rel_box.id].toks, box[rel_box.id].label))
+    tables = {"non_derivative_transactions": [], "non_derivative_holdings": [],
+              "derivative_transactions": [], "derivative_holdings": []}
+    for table in t.tables:
+        g = lay.grids.get(table.id)
+        if g is None:
+            continue
+        for row in g.rows:
+            section, rec = _row_record(lay, g, row)
+            tables[section].append(rec)
+    draft.update(tables)
+    footer = assemble_footer(lay, first_owner)
+    draft["reporting_owners"] = footer["reporting_owners"]
+    draft["footnotes"] = footer["footnotes"]
+    draft["remarks"] = footer["remarks"]
+    draft["signatures"] = footer["signatures"]
+    draft["_joint"] = _joint_filing(lay)
+    return draft
+
+
+def _detect_strength(lay: Layout) -> float:
+    return getattr(lay, "detect_score", 1.0)
+
+
+def _date_box_for(t, field: str) -> str | None:
+    return next((b.id for b in t.boxes if b.parser == "date" and b.field == field), None)
+
+
+def _box_date(lay: Layout, box_id: str | None) -> Cand:
+    if box_id is None or box_id not in lay.boxes:
+        return Cand(None, label=0.3, notes=["box not found"], kind="date")
+    area = lay.boxes[box_id]
+    toks = [t for t in area.toks if not is_mark(lay, t)]
+    label = area.label.score
+    for t in toks:
+        p = parse_date(t.text)
+        if p.value is not None:
+            extra = [u for u in toks if u is not t]
+            c = from_parsed(p, [t], t.text, "date", label=label)
+            if extra:
+                c.position = 0.8
+                c.notes.append("other text in the box: " + " ".join(u.text for u in extra)[:60])
+            return c
+    text = " ".join(t.text for t in toks)
+    c = Cand(None, toks, text, label=label, kind="date", area=_label_area(lay.flow, area.label))
+    if toks:
+        c.fit = 0.2
+        c.notes.append(f"no date in box: {text[:60]!r}")
+    return c
+
+
+def _label_area(flow: Flow, h: Hit) -> tuple[int, BBox]:
+    page = h.first.page
+    top = flow.page_top[page]
+    return page, BBox(h.x0, h.bottom - top, h.x1, h.bottom - top + 2 * flow.em)
+
+
+def _checkbox(lay: Layout, field: str) -> Cand:
+    box = next((c for c in lay.template.checkboxes if c.field == field), None)
+    if box is None:
+        return Cand(None, kind="flag")          # the form has no such box: null is certain
+    top_zone = lay.box_zone[0] if lay.box_zone else float("inf")
+    h = lay.matcher.find_one(box.labels, within=lambda t: t.top < top_zone, min_score=0.7)
+    if h is None:
+        return Cand(None, kind="flag", label=0.9, notes=["checkbox label not on the page"])
+    lay.used |= h.ids
+    m = mark_before(lay, h)
+    return Cand(m.checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "", label=h.score, kind="flag",
+                area=_label_area(lay.flow, h))
+
+
+def _issuer(lay: Layout) -> dict:
+    area = next((lay.boxes[b.id] for b in lay.template.boxes if b.parser == "issuer" and b.id in lay.boxes), None)
+    if area is None:
+        return {"name": Cand(None, label=0.3, kind="text"), "trading_symbol": Cand(None, label=0.3, kind="text")}
+    lines = reading_lines(area.toks, lay.flow.em)
+    toks = [t for ln in lines for t in ln]
+    text = " ".join(t.text for t in toks)
+    m = _TICKER.match(text)
+    label = area.label.score
+    if not m:
+        return {"name": Cand(text or None, toks, text, label=label, kind="text"),
+                "trading_symbol": Cand(None, label=label, fit=0.5, kind="text", notes=["no [ticker] found"],
+                                       area=_label_area(lay.flow, area.label))}
+    name, ticker = m.group("name").strip(), m.group("ticker").strip()
+    bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
+    name_toks = toks[: bracket + (1 if toks and bracket < len(toks) and toks[bracket].text.split("[")[0] else 0)]
+    ticker_toks = [t for t in toks[bracket:] if t.text.strip("[]")]
+    return {"name": Cand(name or None, name_toks, name, label=label, kind="text"),
+            "trading_symbol": Cand(ticker or None, ticker_toks, ticker, label=label, kind="text",
+                                   area=_label_area(lay.flow, area.label))}
+
+
+def _joint_filing(lay: Layout) -> bool | None:
+    b = next((b for b in lay.template.boxes if b.parser == "joint_filing"), None)
+    if b is None or b.id not in lay.boxes:
+        return None
+    area = lay.boxes[b.id]
+    more = lay.template.joint_filing.options.get("more", [])
+    h = lay.matcher.find_one(more, within=lambda t: t in area.toks, min_score=0.85) if more else None
+    if h is None:
+        return None
+    return mark_before(lay, h, area.toks).checked
+
+
+# ---------------------------------------------------------------------------- table rows
+def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
+    flow, em = lay.flow, lay.flow.em
+    parsed: dict[str, Cand] = {}
+    marks: dict[str, list[str]] = {}
+    mark_toks: dict[str, list[Tok]] = {}
+    implied: dict[str, Cand] = {}
+    for band in g.bands:
+        leaf = band.leaf
+        toks = row.cells.get(leaf.key, [])
+        text, ids = split_marks(" ".join(t.text for t in toks))
+        value_toks = [t for t in toks if split_marks(t.text)[0]] if ids else toks
+        p = parse(leaf.type, text)
+        position = min([row.split_margin] + [_edge_margin(band, t, em) for t in value_toks])
+        c = from_parsed(p, value_toks, text, leaf.type, label=band.score, position=position,
+                        area=_cell_area(flow, band, row))
+        if leaf.wraps and len({t.line for t in value_toks}) > 1:
+            c.structure = 0.97
+        if leaf.field in parsed and parsed[leaf.field].value is not None:
+            if c.value is not None:                      # both (A) and (D) filled
+                parsed[leaf.field].notes.append("amount in both (A) and (D)")
+                parsed[leaf.field].structure = 0.3
+            if ids:
+                marks.setdefault(leaf.field, []).extend(ids)
+                mark_toks.setdefault(leaf.field, []).extend(t for t in toks if t not in value_toks)
+            continue
+        if leaf.field in parsed and c.value is None and parsed[leaf.field].toks:
+            pass
+        else:
+            parsed[leaf.field] = c
+        if c.value is not None:
+            for f, v in leaf.implies.items():
+                implied[f] = Cand(v, [], v, label=band.score, position=position, kind="ad_code",
+                                  area=c.area, notes=[f"implied by the {leaf.labels[0]} column"])
+        if ids:
+            marks.setdefault(leaf.field, []).extend(ids)
+            mark_toks.setdefault(leaf.field, []).extend(t for t in toks if t not in value_toks)
+    for f, c in implied.items():
+        parsed.setdefault(f, c)
+        if parsed[f].value is None:
+            parsed[f] = c
+    holding = all(parsed.get(f) is None or parsed[f].value is None for f in TRANSACTION_FIELDS) and \
+        not any(f in marks for f in TRANSACTION_FIELDS)
+    section, fields = ROW_FIELDS[(g.table.rows, holding)]
+    rec: dict = {}
+    for f in fields:
+        c = parsed.get(f) or Cand(None, kind="text", area=_row_area(flow, row))
+        if f == "voluntarily_reported" and c.value is None and not c.toks:
+            c = Cand(False, [], "", label=c.label, kind="flag", area=c.area)
+        rec[f] = c
+    rec["footnote_ids"] = {f: Cand(sorted(set(ids), key=int), mark_toks.get(f, []),
+                                   " ".join(t.text for t in mark_toks.get(f, [])), kind="marks",
+                                   label=rec[f].label if f in rec else 1.0,
+                                   position=rec[f].position if f in rec else 1.0)
+                           for f, ids in marks.items() if f in fields}
+    return section, rec
+
+
+def _edge_margin(band, t: Tok, em: float) -> float:
+    """1.0 when the word's centre is well inside its band; lower near an edge."""
+    d = min(t.cx - band.x0, band.x1 - t.cx)
+    return 1.0 if d >= 0.8 * em else max(0.5, 0.5 + 0.5 * d / (0.8 * em))
+
+
+def _cell_area(flow: Flow, band, row: Row) -> tuple[int, BBox]:
+    page = row.anchor.page if row.anchor is not None else 1
+    off = flow.page_top[page]
+    width = flow.doc.pages[page - 1].width if page - 1 < len(flow.doc.pages) else 612.0
+    x0 = max(0.0, band.x0)
+    x1 = min(width, band.x1)
+    top = max(0.0, row.top - off)
+    bottom = max(top, row.bottom - off)
+    return page, BBox(x0, top, max(x0, x1), bottom)
+
+
+def _row_area(flow: Flow, row: Row) -> tuple[int, BBox]:
+    page = row.anchor.page if row.anchor is not None else 1
+    off = flow.page_top[page]
+    width = flow.doc.pages[page - 1].width
+    return page, BBox(0.0, row.top - off, width, row.bottom - off)

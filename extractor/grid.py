@@ -1,0 +1,346 @@
+"""Table grids: column bands from where the header labels are, rows from anchored segmentation.
+
+Columns. Each top-level header cell starts with its number ("1.", "2A.", "10."), left-aligned at
+the top of the header; the band of column k runs from its number to the next column's number.
+Sub-columns ("Code" | "V", "Amount" | "(A) or (D)" | "Price", ...) split their parent band at
+the middle of the gap between neighbouring sub-header texts, which holds for left-aligned
+(modern) and centred (2003-era) sub-headers alike. Nothing is a fixed coordinate, so A4, zoom
+and other fonts move the bands with the text.
+
+Rows. Every row has exactly one ownership-form value (D or I), so those are the row anchors.
+Cells that wrap over several lines sit above and below their anchor; the words between two
+anchors are split at the widest vertical gap that gives no single-valued column two values in
+one row (ties go to the split nearest the middle).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from .flow import Flow, Tok
+from .match import Hit, Matcher
+from .templates import Leaf, Table
+from .values import looks_like
+
+_NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)\.")
+HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
+ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
+
+
+@dataclass
+class Band:
+    leaf: Leaf
+    x0: float
+    x1: float
+    header: Hit | None
+    score: float               # how well the header (and sub-header) labels matched
+
+    def holds(self, t: Tok) -> bool:
+        return self.x0 <= t.cx < self.x1
+
+
+@dataclass
+class Row:
+    top: float
+    bottom: float
+    cells: dict[str, list[Tok]] = field(default_factory=dict)   # leaf key -> tokens in reading order
+    anchor: Tok | None = None
+    split_margin: float = 1.0    # how clearly this row was separated from its neighbours (0..1)
+
+
+@dataclass
+class Grid:
+    table: Table
+    caption: Hit
+    header_bottom: float
+    body_bottom: float
+    bands: list[Band]
+    rows: list[Row]
+    header_toks: set[int]
+    stray: list[Tok]           # body tokens no band or row could take
+
+    def band(self, key: str) -> Band:
+        return next(b for b in self.bands if b.leaf.key == key)
+
+
+# ---------------------------------------------------------------------------- header
+def _number_tokens(flow: Flow, top: float, bottom: float, numbers: set[str]) -> list[tuple[str, Tok]]:
+    out = []
+    for ln in flow.lines_between(top, bottom):
+        for t in ln.toks:
+            m = _NUMBER_TOKEN.match(t.text)
+            if m and m.group(1).upper() in numbers:
+                out.append((m.group(1).upper(), t))
+    return out
+
+
+def find_header(flow: Flow, matcher: Matcher, table: Table, caption: Hit, limit: float
+                ) -> tuple[dict[str, Hit], float] | None:
+    """Header hits of the top-level columns, keyed by number, and the y where they start."""
+    numbers = {c.number for c in table.columns}
+    em = flow.em
+    zone_bottom = min(limit, caption.bottom + HEADER_DEPTH_EM * em)
+    cands = _number_tokens(flow, caption.bottom - 0.2 * em, zone_bottom, numbers)
+    if not cands:
+        return None
+    # the header's first line is the topmost line holding several column numbers
+    by_line: dict[int, list[tuple[str, Tok]]] = {}
+    for num, t in cands:
+        by_line.setdefault(t.line, []).append((num, t))
+    need = min(3, len(table.columns))
+    first = next((ln for ln in sorted(by_line) if len({n for n, _ in by_line[ln]}) >= need), None)
+    if first is None:
+        return None
+    y0 = flow.lines[first].top
+    chosen: dict[str, Tok] = {}
+    for num, t in cands:
+        if abs(t.top - y0) <= 0.8 * em and num not in chosen:
+            chosen[num] = t
+    hits: dict[str, Hit] = {}
+    for col in table.columns:
+        t = chosen.get(col.number)
+        if t is None:
+            continue
+        best = None
+        for label in col.labels:
+            h = matcher.read_from(t, label)
+            if h and (best is None or h.score > best.score):
+                h.label = label
+                best = h
+        if best is not None:
+            hits[col.number] = best
+    return hits, y0
+
+
+def build_bands(flow: Flow, matcher: Matcher, table: Table, headers: dict[str, Hit], header_top: float,
+                limit: float) -> tuple[list[Band], float, set[int]]:
+    """Column and sub-column bands; returns (bands, header bottom, header token ids)."""
+    em = flow.em
+    cols = [c for c in table.columns]
+    lefts: dict[str, float] = {}
+    for c in cols:
+        if c.number in headers:
+            lefts[c.number] = headers[c.number].x0
+    # columns whose number was not seen: interpolate between found neighbours
+    found = [c.number for c in cols if c.number in lefts]
+    for i, c in enumerate(cols):
+        if c.number in lefts:
+            continue
+        prev = next((lefts[cols[j].number] for j in range(i - 1, -1, -1) if cols[j].number in lefts), None)
+        nxt = next((lefts[cols[j].number] for j in range(i + 1, len(cols)) if cols[j].number in lefts), None)
+        if prev is not None and nxt is not None:
+            lefts[c.number] = (prev + nxt) / 2
+        elif prev is not None:
+            lefts[c.number] = prev + 4 * em
+        elif nxt is not None:
+            lefts[c.number] = nxt - 4 * em
+    if len(found) < 2:
+        return [], header_top, set()
+    header_ids: set[int] = set()
+    header_bottom = header_top
+    for h in headers.values():
+        header_ids |= h.ids
+        header_bottom = max(header_bottom, h.bottom)
+    pad = 0.3 * em
+    bands: list[Band] = []
+    zone_bottom = min(limit, header_top + HEADER_DEPTH_EM * em)
+    for i, c in enumerate(cols):
+        x0 = -1e9 if i == 0 else lefts[c.number] - pad
+        x1 = 1e9 if i == len(cols) - 1 else lefts[cols[i + 1].number] - pad
+        hdr = headers.get(c.number)
+        score = hdr.score if hdr else 0.5
+        if not c.sub:
+            bands.append(Band(c.leaves()[0], x0, x1, hdr, score))
+            continue
+        top_of_subs = hdr.top if hdr else header_top
+
+        def inside(t: Tok, x0=x0, x1=x1, top=top_of_subs) -> bool:
+            return x0 <= t.cx < x1 and top <= t.top < zone_bottom and t.i not in header_ids
+
+        subs: list[Hit | None] = []
+        for s in c.sub:
+            hits = matcher.find(s.labels, within=inside, min_score=0.75)
+            # the sub-header is the lowest hit in the header zone that stays clear of the body
+            subs.append(min(hits, key=lambda h: (-h.score, -h.top)) if hits else None)
+        for h in subs:
+            if h is not None:
+                header_ids |= h.ids
+                header_bottom = max(header_bottom, h.bottom)
+        edges = _split_band(x0, x1, subs, lefts[c.number], lefts.get(cols[i + 1].number) if i + 1 < len(cols) else None)
+        for k, leaf in enumerate(c.leaves()):
+            sh = subs[k]
+            sscore = min(score, sh.score) if sh else score * 0.6
+            bands.append(Band(leaf, edges[k], edges[k + 1], sh or hdr, sscore))
+    return bands, header_bottom, header_ids
+
+
+def _split_band(x0: float, x1: float, subs: list[Hit | None], left: float, right: float | None) -> list[float]:
+    """Edges of the sub-bands of one column band."""
+    n = len(subs)
+    edges = [x0]
+    for k in range(1, n):
+        a, b = subs[k - 1], subs[k]
+        if a is not None and b is not None:
+            edges.append((a.x1 + b.x0) / 2)
+        elif b is not None:
+            edges.append(b.x0 - 0.5)
+        elif a is not None:
+            edges.append(a.x1 + 0.5)
+        else:
+            width = ((right if right is not None else left + 10 * n) - left)
+            edges.append(left + width * k / n)
+    edges.append(x1)
+    return edges
+
+
+# ---------------------------------------------------------------------------- rows
+@dataclass
+class _Frag:
+    """The tokens of one band on one line."""
+    key: str
+    toks: list[Tok]
+
+    @property
+    def top(self) -> float:
+        return min(t.top for t in self.toks)
+
+    @property
+    def bottom(self) -> float:
+        return max(t.bottom for t in self.toks)
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _fragments(toks: list[Tok], bands: list[Band]) -> tuple[list[_Frag], list[Tok]]:
+    by: dict[tuple[str, int], list[Tok]] = {}
+    stray = []
+    for t in toks:
+        b = next((b for b in bands if b.holds(t)), None)
+        if b is None:
+            stray.append(t)
+            continue
+        by.setdefault((b.leaf.key, t.line), []).append(t)
+    frags = [_Frag(k, sorted(v, key=lambda t: t.x0)) for (k, _), v in by.items()]
+    frags.sort(key=lambda f: f.cy)
+    return frags, stray
+
+
+def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,
+                 body_top: float) -> list[tuple[list[_Frag], float]]:
+    """Group fragments into rows around the anchors. -> [(fragments of the row, split margin)]."""
+    if not anchors:
+        return []
+    anchors = sorted(anchors, key=lambda f: f.cy)
+    rows: list[list[_Frag]] = [[] for _ in anchors]
+    margins = [1.0 for _ in anchors]
+    near = 0.5 * em
+    rest: list[_Frag] = []
+    for f in frags:
+        k = min(range(len(anchors)), key=lambda k: abs(anchors[k].cy - f.cy))
+        if abs(anchors[k].cy - f.cy) <= near or f is anchors[k]:
+            rows[k].append(f)
+        else:
+            rest.append(f)
+    # before the first anchor: all belongs to the first row
+    for f in rest:
+        if f.cy < anchors[0].cy:
+            rows[0].append(f)
+    # after the last anchor: the last row, until a wide gap ends the table
+    tail = sorted((f for f in rest if f.cy > anchors[-1].cy), key=lambda f: f.top)
+    bottom = max(f.bottom for f in rows[-1])
+    for f in tail:
+        if f.top - bottom > ROW_TAIL_GAP_EM * em:
+            break
+        rows[-1].append(f)
+        bottom = max(bottom, f.bottom)
+    # between consecutive anchors: split at the best gap
+    for k in range(len(anchors) - 1):
+        a, b = anchors[k], anchors[k + 1]
+        mid = sorted((f for f in rest if a.cy < f.cy < b.cy), key=lambda f: f.cy)
+        if not mid:
+            continue
+        lines = _group_lines(mid, em)
+        best = None
+        upper_bound = max(f.bottom for f in rows[k])
+        lower_bound = min(f.top for f in rows[k + 1])
+        for s in range(len(lines) + 1):
+            up = [f for ln in lines[:s] for f in ln]
+            down = [f for ln in lines[s:] for f in ln]
+            hi = max([upper_bound] + [f.bottom for f in up])
+            lo = min([lower_bound] + [f.top for f in down])
+            gap = lo - hi
+            violations = _violations(rows[k] + up, single) + _violations(rows[k + 1] + down, single)
+            centre = (a.cy + b.cy) / 2
+            split_y = (hi + lo) / 2
+            cost = (violations * 1000.0, -round(gap / (0.25 * em)), abs(split_y - centre))
+            if best is None or cost < best[0]:
+                best = (cost, s, gap)
+        _, s, gap = best
+        rows[k] += [f for ln in lines[:s] for f in ln]
+        rows[k + 1] += [f for ln in lines[s:] for f in ln]
+        # a split chosen between equal gaps is less certain
+        gaps = sorted({round((_gap_at(lines, i, rows[k], rows[k + 1])) / (0.25 * em)) for i in range(len(lines) + 1)},
+                      reverse=True)
+        clear = 1.0 if len(gaps) < 2 or gaps[0] > gaps[1] else 0.6
+        margins[k] = min(margins[k], clear)
+        margins[k + 1] = min(margins[k + 1], clear)
+    return list(zip(rows, margins))
+
+
+def _gap_at(lines: list[list[_Frag]], s: int, row_a: list[_Frag], row_b: list[_Frag]) -> float:
+    up = [f for ln in lines[:s] for f in ln] + [f for f in row_a]
+    down = [f for ln in lines[s:] for f in ln] + [f for f in row_b]
+    return min(f.top for f in down) - max(f.bottom for f in up)
+
+
+def _group_lines(frags: list[_Frag], em: float) -> list[list[_Frag]]:
+    lines: list[list[_Frag]] = []
+    for f in frags:
+        if lines and abs(lines[-1][0].cy - f.cy) <= 0.35 * em:
+            lines[-1].append(f)
+        else:
+            lines.append([f])
+    return lines
+
+
+def _violations(frags: list[_Frag], single: set[str]) -> int:
+    seen: dict[str, int] = {}
+    for f in frags:
+        if f.key in single:
+            seen[f.key] = seen.get(f.key, 0) + 1
+    return sum(n - 1 for n in seen.values() if n > 1)
+
+
+def build_rows(flow: Flow, bands: list[Band], toks: list[Tok], anchor_type: str = "ownership_form"
+               ) -> tuple[list[Row], list[Tok]]:
+    """Rows of a table body. Anchors: values of `anchor_type` in the bands marked `anchor`."""
+    em = flow.em
+    frags, stray = _fragments(toks, bands)
+    anchor_keys = [b.leaf.key for b in bands if b.leaf.anchor]
+    anchors = [f for f in frags if f.key in anchor_keys and any(looks_like(anchor_type, t.text) for t in f.toks)]
+    if not anchors and frags:
+        # no ownership-form column read: anchor on the single-valued column with most values
+        counts: dict[str, int] = {}
+        for f in frags:
+            if not next(b for b in bands if b.leaf.key == f.key).leaf.wraps:
+                counts[f.key] = counts.get(f.key, 0) + 1
+        if counts:
+            key = max(counts, key=counts.get)
+            anchors = [f for f in frags if f.key == key]
+    single = {b.leaf.key for b in bands if not b.leaf.wraps}
+    grouped = segment_rows(frags, anchors, single, em, min((f.top for f in frags), default=0))
+    rows: list[Row] = []
+    used: set[int] = set()
+    for (fs, margin), anchor in zip(grouped, sorted(anchors, key=lambda f: f.cy)):
+        cells: dict[str, list[Tok]] = {}
+        for f in sorted(fs, key=lambda f: (f.cy, f.toks[0].x0)):
+            cells.setdefault(f.key, []).extend(f.toks)
+            used |= {t.i for t in f.toks}
+        top = min(f.top for f in fs)
+        bottom = max(f.bottom for f in fs)
+        rows.append(Row(top, bottom, cells, anchor.toks[0], margin))
+    stray += [t for f in frags for t in f.toks if t.i not in used]
+    return rows, stray

@@ -1,0 +1,224 @@
+"""Layout analysis: where the form's parts are in the flow.
+
+Finds, from the template's labels: the header checkboxes, the numbered boxes and the words each
+box holds, the two tables (bands and rows, see `grid`), and the parts after them (the repeated
+reporting-owner blocks or the 2003-era owners grid, explanation of responses, remarks,
+signatures). Everything is located relative to labels found on the page, never by coordinates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .flow import Flow, Tok
+from .grid import Band, Grid, build_bands, build_rows, find_header
+from .match import Hit, Matcher
+from .templates import Template
+
+HEADER_REPEAT_NEED = 3      # a line with this many column numbers inside a body is a repeated header
+
+
+@dataclass
+class BoxArea:
+    label: Hit
+    toks: list[Tok]             # content words in reading order (labels and boilerplate removed)
+
+
+@dataclass
+class Mark:
+    checked: bool | None        # None: no box could be read next to the label
+    tok: Tok | None
+    label: Hit
+
+
+@dataclass
+class Layout:
+    flow: Flow
+    matcher: Matcher
+    template: Template
+    used: set[int] = field(default_factory=set)            # label and boilerplate tokens
+    boxes: dict[str, BoxArea] = field(default_factory=dict)
+    box_zone: tuple[float, float] | None = None
+    grids: dict[str, Grid] = field(default_factory=dict)
+    captions: dict[str, Hit] = field(default_factory=dict)
+    owner_labels: list[Hit] = field(default_factory=list)  # repeated box-1 labels after the tables
+    after_tables: float = 0.0                              # flow y where the tables end
+    stops: list[tuple[float, str, Hit]] = field(default_factory=list)
+
+    def next_stop(self, y: float, kinds: set[str] | None = None) -> float:
+        for top, kind, _ in self.stops:
+            if top > y and (kinds is None or kind in kinds):
+                return top
+        return float("inf")
+
+
+# ---------------------------------------------------------------------------- marks
+def mark_before(layout: Layout, label: Hit, toks: list[Tok] | None = None) -> Mark:
+    """The check mark printed just left of an option label ('X Director', '__X__ Director', '☒ ...').
+
+    A blank modern checkbox prints nothing, so a label with no mark before it is unchecked."""
+    em = layout.flow.em
+    marks = layout.template.marks
+    pool = toks if toks is not None else layout.flow.toks
+    best: Tok | None = None
+    for t in pool:
+        if t.i in label.ids:
+            continue
+        if not (label.top - 0.7 * em <= t.cy <= label.bottom + 0.7 * em):
+            continue
+        if not (label.x0 - 5.5 * em <= t.x1 <= label.x0 + 0.3 * em) or t.x0 >= label.x0:
+            continue
+        if best is None or t.x1 > best.x1:
+            best = t
+    if best is None:
+        return Mark(False, None, label)
+    if best.text in marks.checked:
+        return Mark(True, best, label)
+    if best.text in marks.unchecked:
+        return Mark(False, best, label)
+    return Mark(False, None, label)
+
+
+def is_mark(layout: Layout, t: Tok) -> bool:
+    m = layout.template.marks
+    return t.text in m.checked or t.text in m.unchecked
+
+
+# ---------------------------------------------------------------------------- analysis
+def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
+    lay = Layout(flow, matcher, template)
+    em = flow.em
+    sec = template.sections
+
+    for kind, labels in (("footnotes", sec.footnotes), ("remarks", sec.remarks),
+                         ("owners_grid", sec.owners_grid), ("signatures_heading", sec.signatures_heading),
+                         ("signature_caption", sec.signature_captions)):
+        for h in matcher.find(labels, min_score=0.85) if labels else []:
+            lay.stops.append((h.top, kind, h))
+    for h in matcher.find(sec.boilerplate, min_score=0.8):
+        lay.stops.append((h.top, "boilerplate", h))
+        lay.used |= h.ids
+    for table in template.tables:
+        cap = matcher.find_one(table.caption, min_score=0.75)
+        if cap is not None:
+            lay.captions[table.id] = cap
+            lay.stops.append((cap.top, "caption", cap))
+            lay.used |= cap.ids
+    box1 = template.boxes_by_parser("name_address")
+    owner_hits = sorted(matcher.find(box1[0].labels, min_score=0.8), key=lambda h: h.top) if box1 else []
+    first_caption = min((c.top for c in lay.captions.values()), default=float("inf"))
+    last_caption = max((c.top for c in lay.captions.values()), default=None)
+    lay.owner_labels = [h for h in owner_hits if last_caption is not None and h.top > last_caption]
+    for h in lay.owner_labels:
+        lay.stops.append((h.top, "owner_block", h))
+    lay.stops.sort(key=lambda s: s[0])
+
+    _find_boxes(lay, owner_hits, first_caption)
+    for table in template.tables:
+        cap = lay.captions.get(table.id)
+        if cap is not None:
+            g = _build_grid(lay, table, cap)
+            if g is not None:
+                lay.grids[table.id] = g
+                lay.after_tables = max(lay.after_tables, g.body_bottom if g.rows else g.header_bottom)
+    if not lay.grids and lay.captions:
+        lay.after_tables = max(c.bottom for c in lay.captions.values())
+    return lay
+
+
+def _find_boxes(lay: Layout, owner_hits: list[Hit], first_caption: float) -> None:
+    flow, matcher, template, em = lay.flow, lay.matcher, lay.template, lay.flow.em
+    top_limit = owner_hits[0].top - 1.5 * em if owner_hits else 0.0
+    labels: dict[str, Hit] = {}
+    for box in template.boxes:
+        def in_zone(t: Tok) -> bool:
+            return top_limit <= t.top < first_caption
+        h = matcher.find_one(box.labels, within=in_zone, min_score=0.75)
+        if h is not None:
+            labels[box.id] = h
+            lay.used |= h.ids
+    if not labels:
+        return
+    zone_top = min(h.top for h in labels.values())
+    lay.box_zone = (zone_top, first_caption)
+    boiler = template.relationship.boilerplate
+    for h in matcher.find(boiler, within=lambda t: zone_top - em <= t.top < first_caption, min_score=0.8):
+        if not (h.ids & set().union(*(l.ids for l in labels.values()))):
+            lay.used |= h.ids
+    # each word goes to the box whose label is nearest above-left of it
+    order = sorted(labels.items(), key=lambda kv: kv[1].x0)
+    areas: dict[str, list[Tok]] = {k: [] for k in labels}
+    for t in flow.toks:
+        if t.i in lay.used or not (zone_top - 0.3 * em <= t.top < first_caption):
+            continue
+        cands = [(bid, h) for bid, h in order if h.x0 <= t.x0 + 0.6 * em and h.top <= t.top + 0.3 * em]
+        if not cands:
+            continue
+        col_x = max(h.x0 for _, h in cands)
+        same_col = [(bid, h) for bid, h in cands if h.x0 >= col_x - 1.5 * em]
+        bid, _ = max(same_col, key=lambda kv: kv[1].top)
+        areas[bid].append(t)
+    for bid, h in labels.items():
+        lay.boxes[bid] = BoxArea(h, sorted(areas[bid], key=lambda t: t.i))
+
+
+def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
+    flow, matcher, em = lay.flow, lay.matcher, lay.flow.em
+    limit = lay.next_stop(caption.top + 0.1)
+    found = find_header(flow, matcher, table, caption, limit)
+    if found is None:
+        return None
+    headers, header_top = found
+    bands, header_bottom, header_ids = build_bands(flow, matcher, table, headers, header_top, limit)
+    if not bands:
+        return None
+    lay.used |= header_ids
+    body_top = header_bottom + 0.1
+    body_bottom = lay.next_stop(header_bottom - 0.1)
+    body = [t for t in flow.toks if body_top <= t.cy < body_bottom and t.i not in lay.used]
+    body = _drop_repeated_headers(lay, table, bands, body, header_ids)
+    rows, stray = build_rows(flow, bands, body)
+    return Grid(table, caption, header_bottom, body_bottom if body_bottom != float("inf") else
+                max((t.bottom for t in body), default=header_bottom), bands, rows, header_ids, stray)
+
+
+def _drop_repeated_headers(lay: Layout, table, bands: list[Band], body: list[Tok], header_ids: set[int]) -> list[Tok]:
+    """A table that continues on the next page may repeat its header there: drop those lines."""
+    flow, em = lay.flow, lay.flow.em
+    from .grid import _number_tokens
+    numbers = {c.number for c in table.columns}
+    if not body:
+        return body
+    drop: set[int] = set()
+    pages = sorted({t.page for t in body})
+    for page in pages[1:] if len(pages) > 1 else []:
+        on_page = [t for t in body if t.page == page]
+        top = min(t.top for t in on_page)
+        nums = _number_tokens(flow, top - 0.1, top + 2 * em, numbers)
+        if len({n for n, _ in nums}) < HEADER_REPEAT_NEED:
+            continue
+        header_top = min(t.top for _, t in nums)
+        # the repeated header ends where the sub-header labels end (or its number labels' blocks)
+        sub_labels = [s for c in table.columns for sub in c.sub for s in sub.labels]
+        zone = lambda t: header_top - 0.1 <= t.top < header_top + 16 * em and t.page == page
+        hits = lay.matcher.find(sub_labels, within=zone, min_score=0.8)
+        caps = lay.matcher.find(table.caption, within=lambda t: t.page == page and t.top < header_top + em,
+                                min_score=0.75)
+        bottom = max([h.bottom for h in hits] + [t.bottom for _, t in nums])
+        for h in hits + caps:
+            drop |= h.ids
+        for _, t in nums:
+            hdr = next((h for h in [lay.matcher.read_from(t, lbl) for c in table.columns if c.number == _num(t)
+                                    for lbl in c.labels[:1]]), None)
+            if hdr is not None:
+                drop |= hdr.ids
+                bottom = max(bottom, hdr.bottom)
+        for t in on_page:
+            if header_top - 0.1 <= t.top <= bottom:
+                drop.add(t.i)
+    return [t for t in body if t.i not in drop]
+
+
+def _num(t: Tok) -> str:
+    from .grid import _NUMBER_TOKEN
+    m = _NUMBER_TOKEN.match(t.text)
+    return m.group(1).upper() if m else ""

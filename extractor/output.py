@@ -1,0 +1,92 @@
+"""Draft (Cand leaves) -> contract record + one `fields` entry per leaf; JSON writing."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Iterator
+
+import simplejson
+
+from .candidate import Cand
+from .flow import Flow
+from .model import Extraction, FieldEntry, Record
+
+SCALARS = ["document_type", "period_of_report", "date_of_original_submission", "not_subject_to_section_16",
+           "aff10b5_one", "form3_holdings_reported", "form4_transactions_reported"]
+LISTS = ["reporting_owners", "non_derivative_transactions", "non_derivative_holdings", "derivative_transactions",
+         "derivative_holdings", "footnotes"]
+
+
+def leaves(draft: dict) -> Iterator[tuple[str, Cand]]:
+    """Every leaf of the draft with its contract path, in record order."""
+    for k in SCALARS:
+        yield k, draft[k]
+    for k in ("name", "trading_symbol"):
+        yield f"issuer.{k}", draft["issuer"][k]
+    for sec in LISTS:
+        for i, row in enumerate(draft[sec]):
+            for f, c in row.items():
+                if f == "footnote_ids":
+                    for g, fc in c.items():
+                        yield f"{sec}[{i}].footnote_ids.{g}", fc
+                else:
+                    yield f"{sec}[{i}].{f}", c
+    yield "remarks", draft["remarks"]
+    for i, row in enumerate(draft["signatures"]):
+        for f, c in row.items():
+            yield f"signatures[{i}].{f}", c
+
+
+def record_dict(draft: dict) -> dict:
+    def val(x):
+        if isinstance(x, Cand):
+            return x.value
+        if isinstance(x, dict):
+            return {k: val(v) for k, v in x.items() if not k.startswith("_")}
+        if isinstance(x, list):
+            return [val(v) for v in x]
+        return x
+    rec = val(draft)
+    return rec
+
+
+def build_record(draft: dict) -> Record:
+    return Record.model_validate(record_dict(draft))
+
+
+def field_entries(draft: dict, flow: Flow | None, confidences: dict[str, float],
+                  evidence: dict[str, dict[str, float]]) -> list[FieldEntry]:
+    out = []
+    for path, c in leaves(draft):
+        where = c.where(flow) if flow is not None else {}
+        out.append(FieldEntry(path=path, value=_jsonable(c.value), confidence=round(confidences[path], 4),
+                              text=c.text, evidence=evidence.get(path, {}), **where))
+    return out
+
+
+def _jsonable(v):
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def _default(o):
+    if isinstance(o, (dt.date, dt.datetime)):
+        return o.isoformat()
+    raise TypeError(f"not JSON serializable: {type(o).__name__}")
+
+
+def to_json(ex: Extraction, pretty: bool = False) -> str:
+    data = ex.model_dump(mode="python", exclude_none=False)
+    for f in data.get("fields", []):
+        for k in ("page", "bbox", "line"):
+            if f.get(k) is None:
+                f.pop(k, None)
+        if not f.get("evidence"):
+            f.pop("evidence", None)
+    for i in data.get("issues", []):
+        if i.get("path") is None:
+            i.pop("path", None)
+    return simplejson.dumps(data, use_decimal=True, default=_default, ensure_ascii=False,
+                            indent=2 if pretty else None, separators=None if pretty else (",", ":"))
+

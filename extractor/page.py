@@ -1,0 +1,56 @@
+"""The page model every source produces: words with boxes, grouped into pages.
+
+Text renderings get a pseudo-geometry (one character column = `TEXT_CHAR_W` points, one source
+line = `TEXT_LINE_H` points) so that the one layout analyzer reads them like a printed page.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from .geometry import BBox
+
+TEXT_CHAR_W = 5.0
+TEXT_LINE_H = 10.0
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    bbox: BBox
+    page: int                      # 1-based
+    line: int | None = None        # 1-based source line (text inputs only)
+    conf: float = 1.0              # recognition confidence (OCR); 1.0 for a text layer
+    cell_break: bool = False       # a hard cell boundary precedes this word (tab, "|" cell of a text rendering)
+
+    def __repr__(self) -> str:  # compact, for debugging
+        b = self.bbox
+        return f"Word({self.text!r} p{self.page} {b.x0:.1f},{b.top:.1f},{b.x1:.1f},{b.bottom:.1f})"
+
+
+@dataclass(slots=True)
+class Page:
+    number: int                    # 1-based
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    image_dpi: float | None = None # set for OCR'd pages (pixels = points / 72 * dpi)
+
+    @property
+    def em(self) -> float:
+        """Typical text height on the page: the unit for layout tolerances."""
+        hs = [w.bbox.height for w in self.words if w.bbox.height > 0]
+        return statistics.median(hs) if hs else TEXT_LINE_H
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    sha256: str
+    kind: str                      # pdf | scan | image | text | html | xml
+    pages: list[Page] = field(default_factory=list)
+    exact_record: dict | None = None   # EDGAR XML: the record read exactly, no layout needed
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind in ("text", "html")

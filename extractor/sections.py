@@ -1,0 +1,343 @@
+"""The parts of a form that are not tables: name and address blocks, relationship marks, the
+reporting owners listed after the tables, explanation of responses, remarks and signatures."""
+from __future__ import annotations
+
+import regex as re
+
+from .candidate import Cand, from_parsed
+from .flow import Tok
+from .grid import Band, build_rows
+from .layout import Layout, is_mark, mark_before
+from .match import Hit
+from .templates import Leaf
+from .values import parse_date
+
+OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_director", "is_officer",
+                "is_ten_percent_owner", "is_other", "officer_title", "other_text"]
+_STATE = re.compile(r"^[A-Z][A-Z0-9]$")
+_CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
+_FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
+
+
+# ---------------------------------------------------------------------------- reading order
+def reading_lines(toks: list[Tok], em: float) -> list[list[Tok]]:
+    """Tokens grouped into visual lines (vertical overlap, so a smaller font beside a larger one
+    stays on its line), each sorted left to right, lines top to bottom."""
+    lines: list[list[Tok]] = []
+    for t in sorted(toks, key=lambda t: (t.top, t.x0)):
+        for ln in lines:
+            top = min(u.top for u in ln)
+            bottom = max(u.bottom for u in ln)
+            ov = min(bottom, t.bottom) - max(top, t.top)
+            if ov >= 0.5 * min(t.bottom - t.top, bottom - top) and t.page == ln[0].page:
+                ln.append(t)
+                break
+        else:
+            lines.append([t])
+    for ln in lines:
+        ln.sort(key=lambda t: t.x0)
+    lines.sort(key=lambda ln: min(t.top for t in ln))
+    return lines
+
+
+def _join(toks: list[Tok]) -> str:
+    return " ".join(t.text for t in toks)
+
+
+def _cand(toks: list[Tok], label: float, **kw) -> Cand:
+    text = _join(toks)
+    return Cand(text or None, list(toks), text, label=label, kind="text", **kw)
+
+
+# ---------------------------------------------------------------------------- name and address
+def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, Cand]:
+    na = lay.template.name_address
+    em = lay.flow.em
+    pool = set(toks)
+    find = lambda labels: lay.matcher.find(labels, within=lambda t: t in pool, min_score=0.8)
+    name_caps = find(na.name_captions)
+    street_caps = find(na.street_captions)
+    city_caps = sorted(find(na.city_captions), key=lambda h: h.x0)
+    cap_ids = set().union(*(h.ids for h in name_caps + street_caps + city_caps)) if (name_caps or street_caps or city_caps) else set()
+    rel = find(na.relationship_heading) if na.relationship_heading else []
+    rel_top = min((h.top for h in rel), default=float("inf"))
+    rel_i = min((h.first.i for h in rel), default=None)
+    content = [t for t in toks if t.i not in cap_ids and t.i not in lay.used and not _before_rel(t, rel_top, rel_i)]
+    order = [t for ln in reading_lines(content + [t for h in name_caps + street_caps + city_caps for t in h.toks], em)
+             for t in ln]
+    pos = {t.i: k for k, t in enumerate(order)}
+
+    def first_pos(hits: list[Hit], default: int) -> int:
+        return min((pos[t.i] for h in hits for t in h.toks if t.i in pos), default=default)
+
+    def last_pos(hits: list[Hit], default: int) -> int:
+        return max((pos[t.i] for h in hits for t in h.toks if t.i in pos), default=default)
+
+    n = len(order)
+    name_end = first_pos(name_caps, -1)
+    after_name = last_pos(name_caps, -1)
+    street_at = first_pos(street_caps, -1)
+    after_street = last_pos(street_caps, -1)
+    city_at = first_pos(city_caps, n)
+    vals = lambda a, b: [t for t in order[a:b] if t.i not in cap_ids]
+    structure = 1.0 if name_caps and street_caps and city_caps else 0.7
+    lines = reading_lines(content, em)
+    if name_end < 0:                   # no captions: first line is the name
+        name_toks = lines[0] if lines else []
+    else:
+        name_toks = vals(0, name_end)
+    if street_at < 0:
+        street_toks = vals(max(after_name + 1, 0) if name_end >= 0 else len(name_toks), city_at)
+        city_toks: list[Tok] = []
+    else:
+        street_toks = vals(after_name + 1, street_at)
+        city_toks = vals(after_street + 1, city_at)
+    out = {"name": _cand(name_toks, label, structure=structure)}
+    street_lines = reading_lines(street_toks, em)
+    out["street1"] = _cand(street_lines[0] if street_lines else [], label, structure=structure)
+    out["street2"] = _cand([t for ln in street_lines[1:] for t in ln], label, structure=structure)
+    out.update(split_city_line(city_toks, city_caps, label * (1.0 if structure == 1.0 else 0.9), em))
+    return out
+
+
+def _before_rel(t: Tok, rel_top: float, rel_i: int | None) -> bool:
+    return rel_i is not None and (t.top >= rel_top - 0.1 or t.i >= rel_i)
+
+
+def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -> dict[str, Cand]:
+    """City, state and zip: by the caption columns when the page spreads them out, by the
+    'City, ST 12345' shape, else by the shape of the last words (state code, postal code)."""
+    keys = ["city", "state", "zip_code"]
+    if not toks:
+        return {k: Cand(None, label=label, kind="text") for k in keys}
+    if len(caps) == 3 and caps[1].x0 - caps[0].x0 > 3 * em and caps[2].x0 - caps[1].x0 > 2 * em:
+        edges = [caps[1].x0 - 0.5 * em, caps[2].x0 - 0.5 * em]
+        cols: list[list[Tok]] = [[], [], []]
+        for t in toks:
+            k = 0 if t.cx < edges[0] else (1 if t.cx < edges[1] else 2)
+            cols[k].append(t)
+        # a value that overflows its column still reads as one field
+        if all(len({t.line for t in c}) <= 2 for c in cols):
+            return {k: _cand(c, label) for k, c in zip(keys, cols)}
+    text = _join(toks)
+    m = _CITY_LINE.match(text)
+    if m:
+        city, state, zc = m.group("city"), m.group("state"), m.group("zip")
+        return _split_by_text(toks, [city, state, zc], keys, label, 0.95)
+    words = [t.text for t in toks]
+    s = None
+    for i in range(len(words) - 1, -1, -1):
+        rest = " ".join(words[i + 1:])
+        if _STATE.match(words[i]) and (not rest or (len(rest) <= 10 and any(ch.isdigit() for ch in rest))):
+            s = i
+            break
+    if s is not None:
+        return {"city": _cand(toks[:s], label, structure=0.9), "state": _cand([toks[s]], label, structure=0.9),
+                "zip_code": _cand(toks[s + 1:], label, structure=0.9)}
+    if any(ch.isdigit() for ch in words[-1]):
+        return {"city": _cand(toks[:-1], label, structure=0.7), "state": Cand(None, label=label, structure=0.7),
+                "zip_code": _cand(toks[-1:], label, structure=0.7)}
+    return {"city": _cand(toks, label, structure=0.6), "state": Cand(None, label=label, structure=0.6),
+            "zip_code": Cand(None, label=label, structure=0.6)}
+
+
+def _split_by_text(toks: list[Tok], parts: list[str | None], keys: list[str], label: float,
+                   structure: float) -> dict[str, Cand]:
+    out, k = {}, 0
+    for key, part in zip(keys, parts):
+        if not part:
+            out[key] = Cand(None, label=label, structure=structure, kind="text")
+            continue
+        n = len(part.split())
+        mine = toks[k:k + n]
+        k += n
+        out[key] = Cand(part, mine, part, label=label, structure=structure, kind="text")
+    return out
+
+
+# ---------------------------------------------------------------------------- relationship
+def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[str, Cand]:
+    opts = lay.template.relationship.options
+    em = lay.flow.em
+    pool = set(toks)
+    out: dict[str, Cand] = {}
+    option_hits: dict[str, Hit] = {}
+    base = label.score if label is not None else 0.9
+    for field, labels in opts.items():
+        hits = lay.matcher.find(labels, within=lambda t: t in pool and t.i not in lay.used, min_score=0.8)
+        if not hits:
+            out[field] = Cand(False, label=0.4 * base, kind="flag", notes=["option label not found"])
+            continue
+        h = min(hits, key=lambda h: (h.top, h.x0))
+        option_hits[field] = h
+        m = mark_before(lay, h, toks)
+        out[field] = Cand(m.checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
+                          label=min(base, h.score), kind="flag", area=(h.first.page, h.first.word.bbox))
+    used = set().union(*(h.ids for h in option_hits.values())) if option_hits else set()
+    last_option = max((h.first.i for h in option_hits.values()), default=-1)
+    rest = [t for t in toks if t.i not in used and t.i not in lay.used and not is_mark(lay, t)
+            and (t.i > last_option or not option_hits)]
+    rest = [t for ln in reading_lines(rest, em) for t in ln]
+    officer = out.get("is_officer", Cand(False)).value
+    other = out.get("is_other", Cand(False)).value
+    other_hit = option_hits.get("is_other")
+    if officer and other and other_hit is not None:
+        title = [t for t in rest if t.x0 < other_hit.x0 - 0.5 * em]
+        spec = [t for t in rest if t.x0 >= other_hit.x0 - 0.5 * em]
+        s = 0.8
+    elif other and not officer:
+        title, spec, s = [], rest, 1.0
+    else:
+        title, spec, s = rest, [], 1.0 if officer or not rest else 0.7
+    out["officer_title"] = _cand(title, base, structure=s)
+    out["other_text"] = _cand(spec, base, structure=s)
+    return out
+
+
+# ---------------------------------------------------------------------------- after the tables
+def assemble_footer(lay: Layout, first_owner: dict[str, Cand]) -> dict:
+    sig_rows, sig_top = _signatures(lay)
+    owners = _owners(lay, first_owner, sig_top)
+    return {"reporting_owners": owners, "footnotes": _footnotes(lay, sig_top),
+            "remarks": _remarks(lay, sig_top), "signatures": sig_rows}
+
+
+def _region(lay: Layout, heading_kind: str, sig_top: float) -> tuple[Hit, list[Tok]] | None:
+    hit = next((h for y, k, h in lay.stops if k == heading_kind and y >= lay.after_tables - 0.1), None)
+    if hit is None:
+        return None
+    end = lay.next_stop(hit.top + 0.1, {"remarks", "footnotes", "signature_caption", "signatures_heading",
+                                        "boilerplate", "owner_block", "owners_grid", "caption"})
+    if hit.bottom < sig_top < end:
+        end = sig_top
+    toks = [t for t in lay.flow.toks if hit.bottom - 0.1 * lay.flow.em < t.cy < end and t.i not in lay.used
+            and t.i not in hit.ids]
+    return hit, toks
+
+
+def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
+    reg = _region(lay, "footnotes", sig_top)
+    if reg is None:
+        return []
+    hit, toks = reg
+    em = lay.flow.em
+    notes: list[tuple[str, list[Tok]]] = []
+    lines = reading_lines(toks, em)
+    left = min((ln[0].x0 for ln in lines), default=0)
+    last_id = 0
+    for ln in lines:
+        first = ln[0]
+        m = _FOOTNOTE_START.match(first.text)
+        starts = m and first.x0 <= left + 1.5 * em and int(m.group(1) or m.group(2)) > last_id
+        if starts:
+            fid = m.group(1) or m.group(2)
+            last_id = int(fid)
+            rest = m.group(3)
+            body = ln[1:] if not rest else ln      # glued "1.Text": keep the token, strip its number below
+            notes.append((fid, body if not rest else ln))
+        elif notes:
+            notes[-1][1].extend(ln)
+    out = []
+    for fid, body in notes:
+        text = _join(body)
+        if body and body[0].text.startswith((f"{fid}.", f"({fid})")):
+            text = text[len(f"{fid}.") if body[0].text.startswith(f"{fid}.") else len(f"({fid})"):].strip()
+        out.append({"id": Cand(fid, [], fid, label=hit.score, kind="code"),
+                    "text": Cand(text or None, body, text, label=hit.score, kind="text")})
+    return out
+
+
+def _remarks(lay: Layout, sig_top: float) -> Cand:
+    reg = _region(lay, "remarks", sig_top)
+    if reg is None:
+        return Cand(None, kind="text")
+    hit, toks = reg
+    lines = reading_lines(toks, lay.flow.em)
+    body = [t for ln in lines for t in ln]
+    page = hit.first.page
+    area = (page, hit.first.word.bbox)
+    return _cand(body, hit.score, area=area)
+
+
+def _signatures(lay: Layout) -> tuple[list[dict], float]:
+    """Signature rows (name, date) above the '** Signature of Reporting Person' caption."""
+    flow, em = lay.flow, lay.flow.em
+    caps = [h for y, k, h in lay.stops if k == "signature_caption" and y >= lay.after_tables - 0.1]
+    if not caps:
+        return [], float("inf")
+    cap = caps[0]
+    date_cap = lay.matcher.find_one(lay.template.sections.signature_date_caption,
+                                    within=lambda t: abs(t.cy - cap.first.cy) < 0.8 * em and t.x0 > cap.x1,
+                                    min_score=0.9)
+    heading = next((h for y, k, h in lay.stops if k == "signatures_heading" and y < cap.top and
+                    y >= lay.after_tables - 0.1 and h.ids.isdisjoint(cap.ids)), None)
+    lines = [ln for ln in flow.lines if ln.cy < cap.top and ln.cy > lay.after_tables]
+    if date_cap is not None:
+        lay.used |= date_cap.ids
+        name_x0 = cap.x0 - 1.5 * em
+        block: list[Tok] = []
+        for ln in reversed(lines):
+            toks = [t for t in ln.toks if t.i not in lay.used]
+            if not toks:
+                continue
+            if heading is not None:
+                if ln.cy <= heading.bottom:
+                    break
+            elif min(t.x0 for t in toks) < name_x0:
+                break
+            block = toks + block
+        bands = [Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, date_cap.x0 - 1.0 * em, cap, cap.score),
+                 Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), date_cap.x0 - 1.0 * em, 1e9, date_cap, date_cap.score)]
+        rows, _ = build_rows(flow, bands, block, anchor_type="date")
+        out = []
+        for r in rows:
+            name_toks = r.cells.get("sig.0", [])
+            date_toks = r.cells.get("sig.1", [])
+            out.append(_signature(name_toks, date_toks, cap.score * r.split_margin))
+        top = min((t.top for t in block), default=cap.top)
+        return out, top
+    # one column (text renderings): walking up, each date line closes a signature whose name is
+    # the line above it
+    seq = [ln for ln in lines if any(t.i not in lay.used for t in ln.toks)]
+    out = []
+    top = cap.top
+    k = len(seq) - 1
+    while k >= 1:
+        date_line = [t for t in seq[k].toks if t.i not in lay.used]
+        if len(date_line) != 1 or parse_date(date_line[0].text).value is None:
+            break
+        name_line = [t for t in seq[k - 1].toks if t.i not in lay.used]
+        if any(parse_date(t.text).value for t in name_line) and len(name_line) == 1:
+            break
+        out.insert(0, _signature(name_line, date_line, cap.score * 0.95))
+        top = min(t.top for t in name_line)
+        k -= 2
+    return out, top
+
+
+def _signature(name_toks: list[Tok], date_toks: list[Tok], label: float) -> dict:
+    date_text = _join(date_toks)
+    p = parse_date(date_text)
+    return {"name": _cand(name_toks, label), "date": from_parsed(p, date_toks, date_text, "date", label=label)}
+
+
+def _owners(lay: Layout, first: dict[str, Cand], sig_top: float) -> list[dict]:
+    blocks = lay.owner_labels
+    if blocks:
+        owners = []
+        for i, h in enumerate(blocks):
+            end = blocks[i + 1].top if i + 1 < len(blocks) else lay.next_stop(
+                h.top + 0.1, {"footnotes", "remarks", "signature_caption", "signatures_heading", "boilerplate",
+                              "owners_grid", "caption"})
+            end = min(end, sig_top) if sig_top > h.top else end
+            toks = [t for t in lay.flow.toks if h.top - 0.1 <= t.top < end and t.x0 >= h.x0 - lay.flow.em
+                    and t.i not in lay.used and t.i not in h.ids]
+            owner = parse_name_address(lay, toks, h.score)
+            owner.update(parse_relationship(lay, toks, h))
+            owners.append(_complete(owner))
+        return owners
+    return [_complete(first)] if first else []
+
+
+def _complete(owner: dict[str, Cand]) -> dict[str, Cand]:
+    return {f: owner.get(f) or Cand(None, label=0.5, kind="text", notes=["not found"]) for f in OWNER_FIELDS}
