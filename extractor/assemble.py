@@ -7,13 +7,13 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
-from .flow import Flow, Tok
+from .flow import Flow, Tok, join_words
 from .geometry import BBox
 from .grid import Grid, Row
 from .layout import Layout, is_mark, mark_before
 from .match import Hit
 from .sections import (assemble_footer, parse_name_address, parse_relationship, reading_lines)
-from .values import parse, parse_date, split_marks
+from .values import parse, parse_date
 
 NON_DERIVATIVE_TX = ["security_title", "transaction_date", "deemed_execution_date", "transaction_code",
                      "voluntarily_reported", "shares", "acquired_disposed_code", "price_per_share",
@@ -134,7 +134,7 @@ def _issuer(lay: Layout) -> dict:
         return {"name": Cand(None, label=0.3, kind="text"), "trading_symbol": Cand(None, label=0.3, kind="text")}
     lines = reading_lines(area.toks, lay.flow.em)
     toks = [t for ln in lines for t in ln]
-    text = " ".join(t.text for t in toks)
+    text = join_words(toks)
     m = _TICKER.match(text)
     label = area.label.score
     if not m:
@@ -169,11 +169,12 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
     marks: dict[str, list[str]] = {}
     mark_toks: dict[str, list[Tok]] = {}
     implied: dict[str, Cand] = {}
+    explicit = lay.explicit_marks
     for band in g.bands:
         leaf = band.leaf
         toks = row.cells.get(leaf.key, [])
-        text, ids = split_marks(" ".join(t.text for t in toks))
-        value_toks = [t for t in toks if split_marks(t.text)[0]] if ids else toks
+        value_toks, ids, _ = split_cell(toks, explicit)
+        text = join_words(value_toks)
         p = parse(leaf.type, text)
         position = min([row.split_margin] + [_edge_margin(band, t, em) for t in value_toks])
         c = from_parsed(p, value_toks, text, leaf.type, label=band.score, position=position,
@@ -218,6 +219,35 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
                                    position=rec[f].position if f in rec else 1.0)
                            for f, ids in marks.items() if f in fields}
     return section, rec
+
+
+_MARK_TOKEN = re.compile(r"^(?:\(\d{1,3}\))+$")
+_MARK_ID = re.compile(r"\((\d{1,3})\)")
+
+
+def split_cell(toks: list[Tok], explicit: bool) -> tuple[list[Tok], list[str], list[Tok]]:
+    """A cell's words -> (value words, footnote mark ids, mark words).
+
+    A rendering that prints marks as superscripts (or glued to their value) shows which "(n)" are
+    marks; there an unflagged "(n)" after text on the same line is part of the value
+    ("Class B Common Stock (2)"). Elsewhere every "(n)" is taken as a mark."""
+    value, ids, marks = [], [], []
+    for k, t in enumerate(toks):
+        m = _MARK_TOKEN.match(t.text)
+        if m and _is_mark(t, toks[:k], explicit):
+            ids.extend(_MARK_ID.findall(t.text))
+            marks.append(t)
+        else:
+            value.append(t)
+    return value, ids, marks
+
+
+def _is_mark(t: Tok, before: list[Tok], explicit: bool) -> bool:
+    if t.word.sup is not None:
+        return t.word.sup
+    if not explicit:
+        return True
+    return not any(u.line == t.line and not _MARK_TOKEN.match(u.text) for u in before)
 
 
 def _edge_margin(band, t: Tok, em: float) -> float:

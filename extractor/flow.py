@@ -90,9 +90,6 @@ class Flow:
     page_top: dict[int, float]      # flow y of each page's top edge
     page_height: dict[int, float]
 
-    def span_text(self, toks: list[Tok]) -> str:
-        return " ".join(t.text for t in toks)
-
     def page_bbox(self, toks: list[Tok]) -> tuple[int, BBox] | None:
         """Page and page-coordinate box of the tokens (those on their first page)."""
         if not toks:
@@ -102,6 +99,17 @@ class Flow:
 
     def lines_between(self, top: float, bottom: float) -> list[Line]:
         return [ln for ln in self.lines if top <= ln.cy < bottom]
+
+
+def join_words(toks: list[Tok]) -> str:
+    """Words of a (possibly wrapped) cell as one string. A line that ends in a hyphen was wrapped
+    after the hyphen ("Attorney-In-" / "Fact"), so the next line follows without a space."""
+    out = ""
+    for k, t in enumerate(toks):
+        if k and not (toks[k - 1].text.endswith("-") and toks[k - 1].line != t.line):
+            out += " "
+        out += t.text
+    return out
 
 
 def build_flow(doc: Document) -> Flow:

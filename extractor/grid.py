@@ -143,8 +143,14 @@ def build_bands(flow: Flow, matcher: Matcher, table: Table, headers: dict[str, H
         header_ids |= h.ids
         header_bottom = max(header_bottom, h.bottom)
     pad = 0.3 * em
-    bands: list[Band] = []
     zone_bottom = min(limit, header_top + HEADER_DEPTH_EM * em)
+    subs = _sub_headers(matcher, cols, lefts, headers, header_top, zone_bottom, header_ids, pad, em)
+    for hits in subs.values():
+        for h in hits:
+            if h is not None:
+                header_ids |= h.ids
+                header_bottom = max(header_bottom, h.bottom)
+    bands: list[Band] = []
     for i, c in enumerate(cols):
         x0 = -1e9 if i == 0 else lefts[c.number] - pad
         x1 = 1e9 if i == len(cols) - 1 else lefts[cols[i + 1].number] - pad
@@ -153,26 +159,53 @@ def build_bands(flow: Flow, matcher: Matcher, table: Table, headers: dict[str, H
         if not c.sub:
             bands.append(Band(c.leaves()[0], x0, x1, hdr, score))
             continue
-        top_of_subs = hdr.top if hdr else header_top
-
-        def inside(t: Tok, x0=x0, x1=x1, top=top_of_subs) -> bool:
-            return x0 <= t.cx < x1 and top <= t.top < zone_bottom and t.i not in header_ids
-
-        subs: list[Hit | None] = []
-        for s in c.sub:
-            hits = matcher.find(s.labels, within=inside, min_score=0.75)
-            # the sub-header is the lowest hit in the header zone that stays clear of the body
-            subs.append(min(hits, key=lambda h: (-h.score, -h.top)) if hits else None)
-        for h in subs:
-            if h is not None:
-                header_ids |= h.ids
-                header_bottom = max(header_bottom, h.bottom)
-        edges = _split_band(x0, x1, subs, lefts[c.number], lefts.get(cols[i + 1].number) if i + 1 < len(cols) else None)
+        hits = subs[c.number]
+        edges = _split_band(x0, x1, hits, lefts[c.number], lefts.get(cols[i + 1].number) if i + 1 < len(cols) else None)
         for k, leaf in enumerate(c.leaves()):
-            sh = subs[k]
+            sh = hits[k]
             sscore = min(score, sh.score) if sh else score * 0.6
             bands.append(Band(leaf, edges[k], edges[k + 1], sh or hdr, sscore))
     return bands, header_bottom, header_ids
+
+
+def _sub_headers(matcher: Matcher, cols, lefts: dict[str, float], headers: dict[str, Hit], header_top: float,
+                 zone_bottom: float, header_ids: set[int], pad: float, em: float) -> dict[str, list[Hit | None]]:
+    """Sub-column labels ("Code", "V", "Amount", ...). They share one header row, above the data,
+    so each label takes its topmost good hit, and a hit far from the others' row is replaced by
+    the one nearest that row (a "V" in a data row is not the "V" header)."""
+    out: dict[str, list[Hit | None]] = {}
+    all_hits: dict[tuple[str, int], list[Hit]] = {}
+    for i, c in enumerate(cols):
+        if not c.sub:
+            continue
+        x0 = -1e9 if i == 0 else lefts[c.number] - pad
+        x1 = 1e9 if i == len(cols) - 1 else lefts[cols[i + 1].number] - pad
+        top = headers[c.number].top if c.number in headers else header_top
+
+        def inside(t: Tok, x0=x0, x1=x1, top=top) -> bool:
+            return x0 <= t.cx < x1 and top <= t.top < zone_bottom and t.i not in header_ids
+
+        for k, s in enumerate(c.sub):
+            all_hits[(c.number, k)] = matcher.find(s.labels, within=inside, min_score=0.75)
+    chosen: dict[tuple[str, int], Hit | None] = {}
+    for key, hits in all_hits.items():
+        good = [h for h in hits if h.score >= 0.9] or hits
+        chosen[key] = min(good, key=lambda h: h.top) if good else None
+    centres = sorted(_cy(h) for h in chosen.values() if h is not None)
+    if centres:
+        row = centres[len(centres) // 2]
+        for key, h in chosen.items():
+            if h is not None and abs(_cy(h) - row) > 2.5 * em:
+                near = [g for g in all_hits[key] if abs(_cy(g) - row) <= 2.5 * em]
+                chosen[key] = min(near, key=lambda g: abs(_cy(g) - row)) if near else None
+    for i, c in enumerate(cols):
+        if c.sub:
+            out[c.number] = [chosen[(c.number, k)] for k in range(len(c.sub))]
+    return out
+
+
+def _cy(h: Hit) -> float:
+    return (h.top + h.bottom) / 2
 
 
 def _split_band(x0: float, x1: float, subs: list[Hit | None], left: float, right: float | None) -> list[float]:

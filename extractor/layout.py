@@ -43,6 +43,7 @@ class Layout:
     owner_labels: list[Hit] = field(default_factory=list)  # repeated box-1 labels after the tables
     after_tables: float = 0.0                              # flow y where the tables end
     stops: list[tuple[float, str, Hit]] = field(default_factory=list)
+    explicit_marks: bool = False      # the rendering shows which "(n)" are superscript footnote marks
 
     def next_stop(self, y: float, kinds: set[str] | None = None) -> float:
         for top, kind, _ in self.stops:
@@ -86,13 +87,15 @@ def is_mark(layout: Layout, t: Tok) -> bool:
 # ---------------------------------------------------------------------------- analysis
 def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
     lay = Layout(flow, matcher, template)
+    lay.explicit_marks = any(t.word.sup for t in flow.toks)
     em = flow.em
     sec = template.sections
 
     for kind, labels in (("footnotes", sec.footnotes), ("remarks", sec.remarks),
                          ("owners_grid", sec.owners_grid), ("signatures_heading", sec.signatures_heading),
                          ("signature_caption", sec.signature_captions)):
-        for h in matcher.find(labels, min_score=0.85) if labels else []:
+        alone = kind != "signature_caption"
+        for h in matcher.find(labels, min_score=0.88, alone=alone) if labels else []:
             lay.stops.append((h.top, kind, h))
     for h in matcher.find(sec.boilerplate, min_score=0.8):
         lay.stops.append((h.top, "boilerplate", h))
@@ -193,7 +196,7 @@ def _drop_repeated_headers(lay: Layout, table, bands: list[Band], body: list[Tok
     for page in pages[1:] if len(pages) > 1 else []:
         on_page = [t for t in body if t.page == page]
         top = min(t.top for t in on_page)
-        nums = _number_tokens(flow, top - 0.1, top + 2 * em, numbers)
+        nums = _number_tokens(flow, top - 0.1, top + 6 * em, numbers)
         if len({n for n, _ in nums}) < HEADER_REPEAT_NEED:
             continue
         header_top = min(t.top for _, t in nums)
@@ -201,8 +204,9 @@ def _drop_repeated_headers(lay: Layout, table, bands: list[Band], body: list[Tok
         sub_labels = [s for c in table.columns for sub in c.sub for s in sub.labels]
         zone = lambda t: header_top - 0.1 <= t.top < header_top + 16 * em and t.page == page
         hits = lay.matcher.find(sub_labels, within=zone, min_score=0.8)
-        caps = lay.matcher.find(table.caption, within=lambda t: t.page == page and t.top < header_top + em,
+        caps = lay.matcher.find(table.caption, within=lambda t: t.page == page and t.top < header_top,
                                 min_score=0.75)
+        header_top = min([header_top] + [h.top for h in caps])
         bottom = max([h.bottom for h in hits] + [t.bottom for _, t in nums])
         for h in hits + caps:
             drop |= h.ids

@@ -147,8 +147,9 @@ class Matcher:
 
     # ------------------------------------------------------------------ public
     def find(self, variants: Sequence[str] | str, *, min_score: float = DEFAULT_MIN_SCORE,
-             within: TokFilter | None = None, limit: int | None = None) -> list[Hit]:
-        """All non-overlapping occurrences of any variant, best first (document order among equals)."""
+             within: TokFilter | None = None, limit: int | None = None, alone: bool = False) -> list[Hit]:
+        """All non-overlapping occurrences of any variant, best first (document order among equals).
+        `alone`: a heading, so no other word may stand beside it on its line(s)."""
         if isinstance(variants, str):
             variants = [variants]
         hits: list[Hit] = []
@@ -159,7 +160,7 @@ class Matcher:
                 continue
             for s in self._starts(words[0], words[1] if len(words) > 1 else None, within):
                 h = self._read(s, target, within)
-                if h.score >= min_score:
+                if h.score >= min_score and (not alone or self._alone(h)):
                     h.label = label
                     hits.append(h)
         hits.sort(key=lambda h: (-h.score, h.first.i))
@@ -173,6 +174,14 @@ class Matcher:
             if limit and len(out) >= limit:
                 break
         return out
+
+    def _alone(self, h: Hit, gap_em: float = 4.0) -> bool:
+        ids = h.ids
+        for li in {t.line for t in h.toks}:
+            for t in self.flow.lines[li].toks:
+                if t.i not in ids and (h.x0 - gap_em * self.em < t.x1 and t.x0 < h.x1 + gap_em * self.em):
+                    return False
+        return True
 
     def read_from(self, start: Tok, label: str, within: TokFilter | None = None) -> Hit:
         """Read `label` starting exactly at `start` (e.g. a table header's number token)."""

@@ -22,6 +22,7 @@ class Word:
     line: int | None = None        # 1-based source line (text inputs only)
     conf: float = 1.0              # recognition confidence (OCR); 1.0 for a text layer
     cell_break: bool = False       # a hard cell boundary precedes this word (tab, "|" cell of a text rendering)
+    sup: bool | None = None        # printed as a superscript (a footnote mark); None: cannot tell
 
     def __repr__(self) -> str:  # compact, for debugging
         b = self.bbox

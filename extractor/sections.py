@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
-from .flow import Tok
+from .flow import Tok, join_words
 from .grid import Band, build_rows
 from .layout import Layout, is_mark, mark_before
 from .match import Hit
@@ -40,8 +40,7 @@ def reading_lines(toks: list[Tok], em: float) -> list[list[Tok]]:
     return lines
 
 
-def _join(toks: list[Tok]) -> str:
-    return " ".join(t.text for t in toks)
+_join = join_words
 
 
 def _cand(toks: list[Tok], label: float, **kw) -> Cand:
@@ -54,7 +53,9 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     na = lay.template.name_address
     em = lay.flow.em
     pool = set(toks)
-    find = lambda labels: lay.matcher.find(labels, within=lambda t: t in pool, min_score=0.8)
+    # captions are single parenthesised words; "STREET" in an address is not "(Street)"
+    find = lambda labels: lay.matcher.find(labels, within=lambda t: t in pool and t.text.startswith("("),
+                                           min_score=0.8)
     name_caps = find(na.name_captions)
     street_caps = find(na.street_captions)
     city_caps = sorted(find(na.city_captions), key=lambda h: h.x0)

@@ -84,6 +84,9 @@ def parse_number(text: str) -> Parsed:
     s = collapse(text).replace(" ", "")
     if not s:
         return BLANK
+    if s.startswith("$"):                    # an amount shown as money (convertible notes)
+        p = parse_number(s[1:])
+        return Parsed(p.value, p.fit * 0.95, p.note or "shown with a $ sign") if p.value is not None else p
     if not _NUMBER.match(s):
         return Parsed(None, 0.0, f"not a number: {text!r}")
     try:

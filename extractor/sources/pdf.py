@@ -55,10 +55,14 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
             text = None
         raw_tp = tp.raw
         for i in range(n):
-            if pdfium_c.FPDFText_IsGenerated(raw_tp, i):
-                continue
             ch = text[i] if text is not None else chr(pdfium_c.FPDFText_GetUnicode(raw_tp, i))
-            if ch in "\r\n\x00\ufffe\uffff":
+            if pdfium_c.FPDFText_IsGenerated(raw_tp, i):
+                if ch == " ":      # pdfium saw a word gap the PDF has no space for: a word break
+                    out.append(Char(" ", 0.0, 0.0, 0.0, 0.0))
+                continue
+            if ch in "\x02\ufffe":  # pdfium's mark for a hyphen that ends a line
+                ch = "-"
+            if ch in "\r\n\x00\uffff":
                 continue
             left, bottom, right, top = tp.get_charbox(i, loose=True)
             out.append(Char(ch, left, height - top, right, height - bottom))
@@ -68,41 +72,43 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
 
 
 def chars_to_words(chars: list[Char], page_number: int) -> list[Word]:
-    """pdfplumber's WordExtractor rule: cluster characters into lines by `top` (chained within
-    Y_TOLERANCE), sort each line by x0, start a new word at whitespace, on a backwards step, on a
-    gap wider than X_TOLERANCE or a jump in `top` beyond Y_TOLERANCE."""
-    chars = sorted(chars, key=lambda c: c.top)
-    lines: list[list[Char]] = []
-    last_top = None
-    for c in chars:
-        if last_top is None or c.top - last_top > Y_TOLERANCE:
-            lines.append([])
-        lines[-1].append(c)
-        last_top = c.top
+    """pdfplumber's word rule with `use_text_flow=True`: characters in content-stream order, a new
+    word at whitespace, on a backwards step, on a gap wider than X_TOLERANCE or a jump in `top`
+    beyond Y_TOLERANCE. (Clustering by `top` first, pdfplumber's default, interleaves the letters
+    of a wrapped cell with a superscript beside it: "C o m m o n (2 )".)"""
     words: list[Word] = []
-    for line in lines:
-        line.sort(key=lambda c: c.x0)
-        cur: list[Char] = []
-        for c in line:
-            if c.text.isspace():
-                _flush(cur, words, page_number)
-                cur = []
-                continue
-            if cur:
-                p = cur[-1]
-                if c.x0 < p.x0 or c.x0 > p.x1 + X_TOLERANCE or abs(c.top - p.top) > Y_TOLERANCE:
-                    _flush(cur, words, page_number)
-                    cur = []
-            cur.append(c)
-        _flush(cur, words, page_number)
+    cur: list[Char] = []
+    sup = False
+    for c in chars:
+        if c.text.isspace():
+            _flush(cur, words, page_number, sup)
+            cur, sup = [], False
+            continue
+        if cur:
+            p = cur[-1]
+            if c.x0 < p.x0 or c.x0 > p.x1 + X_TOLERANCE or abs(c.top - p.top) > Y_TOLERANCE:
+                _flush(cur, words, page_number, sup)
+                cur, sup = [], False
+            elif c.text == "(" and _raised(p, c):
+                # a footnote mark printed as a superscript right after its value: "757,756⁽¹⁾"
+                _flush(cur, words, page_number, sup)
+                cur, sup = [], True
+        cur.append(c)
+    _flush(cur, words, page_number, sup)
     return words
 
 
-def _flush(cur: list[Char], words: list[Word], page_number: int) -> None:
+def _raised(base: Char, c: Char) -> bool:
+    h = base.bottom - base.top
+    return h > 0 and (base.bottom - c.bottom > 0.12 * h or (c.bottom - c.top) < 0.88 * h)
+
+
+def _flush(cur: list[Char], words: list[Word], page_number: int, sup: bool = False) -> None:
     if cur:
         words.append(Word("".join(c.text for c in cur),
                           BBox(min(c.x0 for c in cur), min(c.top for c in cur),
-                               max(c.x1 for c in cur), max(c.bottom for c in cur)), page_number))
+                               max(c.x1 for c in cur), max(c.bottom for c in cur)), page_number,
+                          sup=True if sup else None))
 
 
 def has_text_layer(chars: list[Char]) -> bool:
@@ -122,7 +128,7 @@ def plumber_words(data: bytes, index: int) -> tuple[list[Word], float, float]:
     import pdfplumber
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         p = pdf.pages[index]
-        ws = p.extract_words(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
+        ws = p.extract_words(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE, use_text_flow=True)
         return ([Word(w["text"], BBox(w["x0"], w["top"], w["x1"], w["bottom"]), index + 1) for w in ws],
                 float(p.width), float(p.height))
 

@@ -22,11 +22,13 @@ _SUP_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.I), f" {CHECKED} "),
     (re.compile(r"<input\b[^>]*>", re.I), f" {UNCHECKED} "),
-    # superscript footnote marks: <sup>1</sup>, <sup>(1)</sup>, ⁽¹⁾, ¹
-    (re.compile(r"[ ]*<sup>\s*\(?\s*(\d{1,3})\s*\)?\s*</sup>", re.I), r" (\1)"),
+    # superscript footnote marks: <sup>1</sup>, <sup>(1)</sup>, ⁽¹⁾, ¹ -> one canonical token "⁽1⁾"
+    (re.compile(r"[ ]*<sup>\s*\(?\s*(\d{1,3})\s*\)?\s*</sup>", re.I), r" ⁽\1⁾"),
     (re.compile(r"[ ]*<sup>\s*([*]+)\s*</sup>", re.I), r"\1"),
-    (re.compile(r"[ ]*⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})⁾"), lambda m: f" ({m.group(1).translate(_SUP_DIGITS)})"),
-    (re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?![⁰-⁹])"), lambda m: f" ({m.group(1).translate(_SUP_DIGITS)})"),
+    (re.compile(r"[ ]*⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})⁾"), lambda m: f" ⁽{m.group(1).translate(_SUP_DIGITS)}⁾"),
+    (re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?![⁰-⁹])"), lambda m: f" ⁽{m.group(1).translate(_SUP_DIGITS)}⁾"),
+    # a mark glued to its value ("C(1)", "$156.11(1)") is a superscript that lost its styling
+    (re.compile(r"(?<=[^\s(])\((\d{1,3})\)"), r" ⁽\1⁾"),
     # bracket checkboxes: "[x] Director", "[ ] 10% Owner"; "[X]" only before a label word, so a
     # ticker like "[X]" (U.S. Steel) at the end of the issuer cell stays text
     (re.compile(r"\[\s\]"), f" {UNCHECKED} "),
@@ -87,12 +89,17 @@ def read_text_pages(text: str) -> list[Page]:
 
 
 _TOKEN = re.compile(r"\S+")
+_SUP_MARK = re.compile(r"^⁽(\d{1,3})⁾$")
 
 
 def _emit(s: str, x_base: float, y: float, page: int, line: int, out: list[Word], cell_start: bool) -> None:
     first = True
     for m in _TOKEN.finditer(s):
         x0 = x_base + m.start() * TEXT_CHAR_W
-        out.append(Word(m.group(), BBox(x0, y + 1.0, x0 + len(m.group()) * TEXT_CHAR_W, y + TEXT_LINE_H - 1.0),
-                        page, line=line, cell_break=cell_start and first))
+        text, sup = m.group(), None
+        mark = _SUP_MARK.match(text)
+        if mark:
+            text, sup = f"({mark.group(1)})", True
+        out.append(Word(text, BBox(x0, y + 1.0, x0 + len(m.group()) * TEXT_CHAR_W, y + TEXT_LINE_H - 1.0),
+                        page, line=line, cell_break=cell_start and first, sup=sup))
         first = False
