@@ -106,7 +106,8 @@ def join_words(toks: list[Tok]) -> str:
     after the hyphen ("Attorney-In-" / "Fact"), so the next line follows without a space."""
     out = ""
     for k, t in enumerate(toks):
-        if k and not (toks[k - 1].text.endswith("-") and toks[k - 1].line != t.line):
+        prev = toks[k - 1].text
+        if k and not (len(prev) > 1 and prev.endswith("-") and prev[-2].isalnum() and toks[k - 1].line != t.line):
             out += " "
         out += t.text
     return out

@@ -14,6 +14,7 @@ one row (ties go to the split nearest the middle).
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 
 import regex as re
@@ -230,17 +231,19 @@ def _split_band(x0: float, x1: float, subs: list[Hit | None], left: float, right
 # ---------------------------------------------------------------------------- rows
 @dataclass
 class _Frag:
-    """The tokens of one band on one line."""
+    """The tokens of one band on one line. `top`/`bottom` are in body coordinates: the pages of a
+    table that runs on are joined without their margins, so a row cut by a page break has no gap."""
     key: str
     toks: list[Tok]
+    shift: float = 0.0
 
     @property
     def top(self) -> float:
-        return min(t.top for t in self.toks)
+        return min(t.top for t in self.toks) - self.shift
 
     @property
     def bottom(self) -> float:
-        return max(t.bottom for t in self.toks)
+        return max(t.bottom for t in self.toks) - self.shift
 
     @property
     def cy(self) -> float:
@@ -250,15 +253,42 @@ class _Frag:
 def _fragments(toks: list[Tok], bands: list[Band]) -> tuple[list[_Frag], list[Tok]]:
     by: dict[tuple[str, int], list[Tok]] = {}
     stray = []
-    for t in toks:
+    placed: dict[int, Band] = {}
+    for t in sorted(toks, key=lambda t: (t.line, t.x0)):
         b = next((b for b in bands if b.holds(t)), None)
+        # a superscript mark printed right after its value belongs to that value's cell, even
+        # when it pokes past the column edge
+        prev = next((u for u in reversed(toks) if u.line == t.line and u.x1 <= t.x0 + 0.5 and u.i in placed
+                     and t.x0 - u.x1 < 1.0), None) if t.word.sup else None
+        if prev is not None:
+            b = placed[prev.i]
+        if b is not None:
+            placed[t.i] = b
         if b is None:
             stray.append(t)
             continue
         by.setdefault((b.leaf.key, t.line), []).append(t)
-    frags = [_Frag(k, sorted(v, key=lambda t: t.x0)) for (k, _), v in by.items()]
+    shifts = _page_shifts([t for v in by.values() for t in v])
+    frags = [_Frag(k, sorted(v, key=lambda t: t.x0), shifts[v[0].page]) for (k, _), v in by.items()]
     frags.sort(key=lambda f: f.cy)
     return frags, stray
+
+
+def _page_shifts(toks: list[Tok]) -> dict[int, float]:
+    """Per page, how far to move its body up so it starts right under the previous page's body."""
+    shifts: dict[int, float] = {}
+    pages = sorted({t.page for t in toks})
+    acc = 0.0
+    prev_bottom = None
+    for p in pages:
+        on = [t for t in toks if t.page == p]
+        top = min(t.top for t in on)
+        if prev_bottom is not None:
+            line_gap = 0.25 * statistics.median(t.bottom - t.top for t in on)
+            acc = top - (prev_bottom + line_gap)
+        shifts[p] = acc
+        prev_bottom = max(t.bottom for t in on) - acc
+    return shifts
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,
@@ -372,8 +402,9 @@ def build_rows(flow: Flow, bands: list[Band], toks: list[Tok], anchor_type: str 
         for f in sorted(fs, key=lambda f: (f.cy, f.toks[0].x0)):
             cells.setdefault(f.key, []).extend(f.toks)
             used |= {t.i for t in f.toks}
-        top = min(f.top for f in fs)
-        bottom = max(f.bottom for f in fs)
+        on_anchor_page = [t for f in fs for t in f.toks if t.page == anchor.toks[0].page]
+        top = min(t.top for t in on_anchor_page)
+        bottom = max(t.bottom for t in on_anchor_page)
         rows.append(Row(top, bottom, cells, anchor.toks[0], margin))
     stray += [t for f in frags for t in f.toks if t.i not in used]
     return rows, stray

@@ -229,7 +229,9 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
     for ln in lines:
         first = ln[0]
         m = _FOOTNOTE_START.match(first.text)
-        starts = m and first.x0 <= left + 1.5 * em and int(m.group(1) or m.group(2)) > last_id
+        # numbered in sequence: a wrapped line that happens to start with "10." is not note 10
+        starts = m and first.x0 <= left + 1.5 * em and (int(m.group(1) or m.group(2)) == last_id + 1 or
+                                                         (not notes and int(m.group(1) or m.group(2)) >= 1))
         if starts:
             fid = m.group(1) or m.group(2)
             last_id = int(fid)
