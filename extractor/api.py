@@ -1,6 +1,8 @@
 """`extract(path)`: one input -> one `Extraction`. Wires the stages; nothing else."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from .assemble import assemble
 from .confidence import confidence, evidence_of
 from .detect import detect_template
@@ -10,7 +12,7 @@ from .layout import analyze
 from .match import Matcher
 from .model import Extraction, Issue, Source, TemplateRef
 from .output import build_record, field_entries, leaves
-from .sources import load_document
+from .sources import load_document, read_input
 from .templates import resolve_template
 from .validate import validate
 
@@ -18,9 +20,12 @@ DEFAULT_THRESHOLD = 0.9
 
 
 def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_THRESHOLD,
-            template: str | None = None) -> Extraction:
+            template: str | None = None, debug_dir: Path | None = None) -> Extraction:
     """Read one filing (PDF, scan, image, text rendering, HTML or EDGAR XML) into a validated
-    record with per-field confidence. Raises `ExtractError` for input that cannot be read."""
+    record with per-field confidence. Raises `ExtractError` for input that cannot be read.
+    `debug_dir`: also write the pages with what the analyzer found drawn on them."""
+    if data is None:
+        data = read_input(path)
     doc = load_document(path, data)
     source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)))
     flow = build_flow(doc)
@@ -36,8 +41,12 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     low = any(f.confidence < threshold for f in fields)
     errors = any(i.severity == "error" for i in issues)
     status = "needs_review" if low or errors else "ok"
-    return Extraction(source=source, template=TemplateRef(id=tmpl.id, confidence=tconf), status=status,
-                      record=record, fields=fields, issues=issues)
+    ex = Extraction(source=source, template=TemplateRef(id=tmpl.id, confidence=tconf), status=status,
+                    record=record, fields=fields, issues=issues)
+    if debug_dir is not None:
+        from .debug_image import write_debug_images
+        write_debug_images(layout, ex, data, Path(debug_dir), threshold)
+    return ex
 
 
 def failed(path: str, err: ExtractError, sha256: str = "", kind: str = "pdf") -> Extraction:
