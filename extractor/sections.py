@@ -297,8 +297,9 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     if not caps:
         return [], float("inf")
     cap = caps[0]
+    # "Date" sits beside the caption (a text dump may put it a line lower)
     date_cap = lay.matcher.find_one(lay.template.sections.signature_date_caption,
-                                    within=lambda t: abs(t.cy - cap.first.cy) < 0.8 * em and t.x0 > cap.x1,
+                                    within=lambda t: -0.8 * em < t.cy - cap.first.cy < 1.8 * em and t.x0 > cap.x1,
                                     min_score=0.9)
     heading = next((h for y, k, h in lay.stops if k == "signatures_heading" and y < cap.top and
                     y >= lay.after_tables - 0.1 and h.ids.isdisjoint(cap.ids)), None)
