@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import Callable
 
 import regex as re
 
@@ -300,12 +301,13 @@ class _Frag:
         return (self.top + self.bottom) / 2
 
 
-def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]]) -> tuple[list[_Frag], list[Tok]]:
+def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
+               band_of: Callable[[Tok], Band | None] | None = None) -> tuple[list[_Frag], list[Tok]]:
     by: dict[tuple[str, int], list[Tok]] = {}
     stray = []
     placed: dict[int, Band] = {}
     for t in sorted(toks, key=lambda t: (t.line, t.x0)):
-        b = next((b for b in bands_by_page[t.page] if b.holds(t)), None)
+        b = band_of(t) if band_of else next((b for b in bands_by_page[t.page] if b.holds(t)), None)
         # a superscript mark printed right after its value belongs to that value's cell, even
         # when it pokes past the column edge
         prev = next((u for u in reversed(toks) if u.line == t.line and u.x1 <= t.x0 + 0.5 and u.i in placed
@@ -438,13 +440,15 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
 
 
 def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list[Tok],
-               anchor_type: str = "ownership_form") -> tuple[list[Row], list[Tok]]:
+               anchor_type: str = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None
+               ) -> tuple[list[Row], list[Tok]]:
     """Rows of a table body. Anchors: values of `anchor_type` in the bands marked `anchor`.
-    `bands` may differ per page (a text dump lays out each page on its own character grid)."""
+    `bands` may differ per page (a text dump lays out each page on its own character grid);
+    `band_of` assigns words to bands by what they are instead of where they are."""
     em = flow.em
     by_page = bands if isinstance(bands, dict) else {p: bands for p in {t.page for t in toks}}
     bands = next(iter(by_page.values()), [])
-    frags, stray = _fragments(toks, by_page)
+    frags, stray = _fragments(toks, by_page, band_of)
     anchor_keys = [b.leaf.key for b in bands if b.leaf.anchor]
     anchors = [f for f in frags if f.key in anchor_keys and any(looks_like(anchor_type, t.text) for t in f.toks)]
     if not anchors and frags:

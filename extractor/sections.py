@@ -291,60 +291,61 @@ def _remarks(lay: Layout, sig_top: float) -> Cand:
 
 
 def _signatures(lay: Layout) -> tuple[list[dict], float]:
-    """Signature rows (name, date) above the '** Signature of Reporting Person' caption."""
+    """Signature rows (name, date) above the '** Signature of Reporting Person' caption.
+
+    The block is read upwards from the caption: a line with a date belongs to it, a line of name
+    words belongs to it when it touches the line below (a wrapped name) or sits right above a
+    date; text reaching left of the signature column, a heading, or a wider gap ends it. Words are
+    names or dates by what they are, not by column, so a text dump's shifted columns still read;
+    rows are split around the dates."""
     flow, em = lay.flow, lay.flow.em
     caps = [h for y, k, h in lay.stops if k == "signature_caption" and y >= lay.after_tables - 0.1]
     if not caps:
         return [], float("inf")
     cap = caps[0]
-    # "Date" sits beside the caption (a text dump may put it a line lower)
     date_cap = lay.matcher.find_one(lay.template.sections.signature_date_caption,
-                                    within=lambda t: -0.8 * em < t.cy - cap.first.cy < 1.8 * em and t.x0 > cap.x1,
+                                    within=lambda t: -0.8 * em < t.cy - cap.first.cy < 1.8 * em and t.x0 > cap.x0,
                                     min_score=0.9)
-    heading = next((h for y, k, h in lay.stops if k == "signatures_heading" and y < cap.top and
-                    y >= lay.after_tables - 0.1 and h.ids.isdisjoint(cap.ids)), None)
-    lines = [ln for ln in flow.lines if ln.cy < cap.top and ln.cy > lay.after_tables]
     if date_cap is not None:
         lay.used |= date_cap.ids
-        name_x0 = cap.x0 - 1.5 * em
-        block: list[Tok] = []
-        for ln in reversed(lines):
-            toks = [t for t in ln.toks if t.i not in lay.used]
-            if not toks:
-                continue
-            if heading is not None:
-                if ln.cy <= heading.bottom:
-                    break
-            elif min(t.x0 for t in toks) < name_x0:
-                break
-            block = toks + block
-        bands = [Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, date_cap.x0 - 1.0 * em, cap, cap.score),
-                 Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), date_cap.x0 - 1.0 * em, 1e9, date_cap, date_cap.score)]
-        rows, _ = build_rows(flow, bands, block, anchor_type="date")
-        out = []
-        for r in rows:
-            name_toks = r.cells.get("sig.0", [])
-            date_toks = r.cells.get("sig.1", [])
-            out.append(_signature(name_toks, date_toks, cap.score * r.split_margin))
-        top = min((t.top for t in block), default=cap.top)
-        return out, top
-    # one column (text renderings): walking up, each date line closes a signature whose name is
-    # the line above it
-    seq = [ln for ln in lines if any(t.i not in lay.used for t in ln.toks)]
-    out = []
-    top = cap.top
-    k = len(seq) - 1
-    while k >= 1:
-        date_line = [t for t in seq[k].toks if t.i not in lay.used]
-        if len(date_line) != 1 or parse_date(date_line[0].text).value is None:
+    heading_bottom = max((h.bottom for y, k, h in lay.stops if y < cap.top and y >= lay.after_tables - 0.1
+                          and k != "signature_caption" and h.ids.isdisjoint(cap.ids)), default=lay.after_tables)
+    name_x0 = cap.x0 - 2.5 * em
+    block: list[Tok] = []
+    prev_top, prev_was_date, prev_page = cap.top, False, cap.first.page
+    for ln in reversed([ln for ln in flow.lines if heading_bottom < ln.cy < cap.top]):
+        toks = [t for t in ln.toks if t.i not in lay.used]
+        if not toks:
+            continue
+        if min(t.x0 for t in toks) < name_x0:
             break
-        name_line = [t for t in seq[k - 1].toks if t.i not in lay.used]
-        if any(parse_date(t.text).value for t in name_line) and len(name_line) == 1:
+        # a page break between two lines says nothing about how far apart they were printed
+        gap = prev_top - max(t.bottom for t in toks) if ln.page == prev_page else 0.5 * em
+        has_date = _date_cell(toks, em)
+        if has_date and gap > 3.0 * em:
             break
-        out.insert(0, _signature(name_line, date_line, cap.score * 0.95))
-        top = min(t.top for t in name_line)
-        k -= 2
-    return out, top
+        if not has_date and not (gap <= 0.7 * em or (prev_was_date and gap <= 3.0 * em)):
+            break
+        block = toks + block
+        prev_top, prev_was_date, prev_page = min(t.top for t in toks), has_date, ln.page
+    name_band = Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, 1e9, cap, cap.score)
+    date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9,
+                     date_cap or cap, (date_cap or cap).score)
+    rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
+                         band_of=lambda t: date_band if _is_date(t) else name_band)
+    out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
+    return out, min((t.top for t in block), default=cap.top)
+
+
+def _is_date(t: Tok) -> bool:
+    return parse_date(t.text).value is not None
+
+
+def _date_cell(toks: list[Tok], em: float) -> bool:
+    """The line ends in a date standing in a cell of its own (alone, or a column gap after the
+    name) — not a date inside a sentence of a footnote."""
+    last = toks[-1]
+    return _is_date(last) and (len(toks) == 1 or last.x0 - toks[-2].x1 > 1.5 * em)
 
 
 def _signature(name_toks: list[Tok], date_toks: list[Tok], label: float) -> dict:
