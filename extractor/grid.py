@@ -456,9 +456,10 @@ def _missing(frags: list[_Frag], required: set[str]) -> int:
 
 
 def _violations(frags: list[_Frag], single: set[str]) -> int:
+    """Single-valued columns holding two values in the row (marks alone on a line may wrap)."""
     seen: dict[str, int] = {}
     for f in frags:
-        if f.key in single:
+        if f.key in single and not all(_MARK.match(t.text) for t in f.toks):
             seen[f.key] = seen.get(f.key, 0) + 1
     return sum(n - 1 for n in seen.values() if n > 1)
 

@@ -317,12 +317,18 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
             lay.used |= date_cap.ids
     heading_bottom = max((h.bottom for y, k, h in lay.stops if y < first_cap.top and y >= lay.after_tables - 0.1
                           and k != "signature_caption" and h.ids.isdisjoint(cap.ids)), default=lay.after_tables)
+    # under a "Signatures" heading (2003 look) everything down to the last caption is the block
+    headed = any(k == "signatures_heading" and h.bottom <= heading_bottom + 0.1 for y, k, h in lay.stops
+                 if y < first_cap.top)
     name_x0 = cap.x0 - 2.5 * em
     block: list[Tok] = []
     prev_top, prev_was_date, prev_page = cap.top, False, cap.first.page
     for ln in reversed([ln for ln in flow.lines if heading_bottom < ln.cy < cap.top]):
         toks = [t for t in ln.toks if t.i not in lay.used]
         if not toks:
+            continue
+        if headed:
+            block = toks + block
             continue
         if min(t.x0 for t in toks) < name_x0:
             break

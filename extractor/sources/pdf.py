@@ -90,8 +90,9 @@ def chars_to_words(chars: list[Char], page_number: int) -> list[Word]:
             if c.x0 < p.x0 or c.x0 > p.x1 + _x_tolerance(p) or abs(c.top - p.top) > Y_TOLERANCE:
                 _flush(cur, words, page_number, sup)
                 cur, sup = [], False
-            elif c.text == "(" and _raised(p, c):
-                # a footnote mark printed as a superscript right after its value: "757,756⁽¹⁾"
+            elif c.text in "(*" and _raised(p, c):
+                # a footnote mark printed as a superscript right after its value ("757,756⁽¹⁾"),
+                # or the asterisk of "Person*": its own word, so the line keeps its height
                 _flush(cur, words, page_number, sup)
                 cur, sup = [], True
         cur.append(c)
