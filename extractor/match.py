@@ -149,9 +149,14 @@ class Matcher:
                 return None
             if ln.page != self.flow.lines[line_i].page:
                 return None
-            for t in ln.toks:
-                if x0 - 0.6 * em <= t.x0 <= x1 and (within is None or within(t)):
-                    return t, ln.i
+            # a wrapped line starts under the first, or a little left of it (centred text, or a
+            # text dump that shifted it past a mark: "X below)" — a lone mark never continues a
+            # label); the nearest start wins
+            cands = [t for t in ln.toks if (x0 - 0.6 * em <= t.x0 <= x1 or
+                                            (x0 - 3.0 * em <= t.x0 <= x1 and len(t.norm) > 2 and t.norm[0].isalnum()))
+                     and (within is None or within(t))]
+            if cands:
+                return min(cands, key=lambda t: abs(t.x0 - x0)), ln.i
         return None
 
     # ------------------------------------------------------------------ public

@@ -343,10 +343,10 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
         prev_top, prev_was_date, prev_page = min(t.top for t in toks), has_date, ln.page
     name_band = Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, 1e9, cap, cap.score)
     date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9, cap, cap.score)
-    # names wrap around their date when the page centres them (printed pages, text dumps); a
-    # Markdown-like rendering gives each name one line above its date instead
-    dates = [t for t in block if _is_date(t)]
-    centred = bool(dates) and any(not _is_date(t) and t.top > max(d.bottom for d in dates) for t in block)
+    # names wrap around their date when the page centres them (printed pages, text dumps: lines
+    # touch); a Markdown-like rendering gives each name a paragraph of its own above its date
+    lines = reading_lines(block, em)
+    centred = any(b[0].top - max(t.bottom for t in a) < 0.6 * em for a, b in zip(lines, lines[1:]))
     rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
                          band_of=lambda t: date_band if _is_date(t) else name_band, centred=centred)
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
