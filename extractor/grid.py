@@ -442,12 +442,14 @@ def _group_lines(frags: list[_Frag], em: float) -> list[list[_Frag]]:
 
 def _off_centre(frags: list[_Frag], anchor: _Frag, single: set[str]) -> float:
     """Cells are centred vertically in their row: how far each wrapped cell's block of lines sits
-    from the row's anchor."""
+    from the middle of the row's one-line values (a text dump may print those on two lines)."""
+    values = [f.cy for f in frags if f.key in single] or [anchor.cy]
+    middle = (min(values) + max(values)) / 2
     blocks: dict[str, list[_Frag]] = {}
     for f in frags:
         if f.key not in single:
             blocks.setdefault(f.key, []).append(f)
-    return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - anchor.cy) for fs in blocks.values())
+    return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - middle) for fs in blocks.values())
 
 
 def _missing(frags: list[_Frag], required: set[str]) -> int:
