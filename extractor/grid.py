@@ -318,7 +318,7 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
         # to that value's cell (a mark-only cell's mark sits in the middle of its own column)
         if prev is not None and prev.i in placed and b is not None and _MARK.match(t.text) and t.word.sup is not False:
             glued = t.x0 - prev.x1 < 1.0
-            near_edge = t.x0 - prev.x1 < 2.5 * em and t.cx - b.x0 < 1.5 * em
+            near_edge = t.x0 - prev.x1 <= 3.0 * em and t.cx - b.x0 < 1.5 * em
             if glued or near_edge:
                 b = placed[prev.i]
         # left-aligned text that runs past its column ("X Chief Executive Officer") stays together
