@@ -132,10 +132,14 @@ class Matcher:
                 best = (s, len(toks))
         score, n = best
         hit_toks = toks[:n]
-        # the (superscript) asterisk after a label ("Person*") belongs to the label
-        last = hit_toks[-1]
+        # the (superscript) asterisk after a label ("Person*") belongs to the label, also when it
+        # wrapped to the start of the next line
+        last, first = hit_toks[-1], hit_toks[0]
         for star in self.by_text.get("*", []) + self.by_text.get("**", []):
-            if -0.3 * em <= star.x0 - last.x1 < 1.2 * em and abs(star.cy - last.cy) < em and star.page == last.page:
+            beside = -0.3 * em <= star.x0 - last.x1 < 1.2 * em and abs(star.cy - last.cy) < em
+            wrapped = abs(star.x0 - first.x0) < em and 0 < star.top - last.bottom < 1.0 * em and \
+                len(flow.lines[star.line].toks) == 1
+            if (beside or wrapped) and star.page == last.page:
                 hit_toks.append(star)
                 break
         return Hit("", hit_toks, score / 100.0)
@@ -151,11 +155,11 @@ class Matcher:
             # a wrapped line starts under the first, or a little left of it (centred text, or a
             # text dump that shifted it past a mark: "X below)" — a lone mark never continues a
             # label); the nearest start wins
-            cands = [t for t in ln.toks if (x0 - 0.6 * em <= t.x0 <= x1 or
-                                            (x0 - 3.0 * em <= t.x0 <= x1 and len(t.norm) > 2 and t.norm[0].isalnum()))
-                     and (within is None or within(t))]
-            if cands:
-                return min(cands, key=lambda t: abs(t.x0 - x0)), ln.i
+            ok = [t for t in ln.toks if within is None or within(t)]
+            under = [t for t in ok if x0 - 0.6 * em <= t.x0 <= x1]
+            left = [t for t in ok if x0 - 3.0 * em <= t.x0 < x0 - 0.6 * em and len(t.norm) > 2 and t.norm[0].isalnum()]
+            if under or left:
+                return min(under or left, key=lambda t: abs(t.x0 - x0)), ln.i
         return None
 
     # ------------------------------------------------------------------ public
