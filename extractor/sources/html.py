@@ -1,0 +1,201 @@
+"""EDGAR's HTML rendering of a filing -> the text form of the Markdown-like renderings -> pages.
+
+EDGAR renders ownership filings as HTML 4.01 tables nested in tables. This writes them the way a
+PDF-to-Markdown converter writes the printed page (see `text.py`): one line per row of an outer
+table, cells separated by tabs (a colspan or a cell covered by a rowspan from above leaves an empty
+cell, so columns stay aligned), a nested table flattened into its cell's text in reading order,
+`<sup>` marks kept as `<sup>n</sup>`, checked boxes as ☒ next to their label. Text outside tables
+becomes one line per block. The text then goes through `text.read_text_pages`, so one analyzer
+reads every rendering; each line's `line` is the HTML source line of its row or block.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from ..errors import CorruptInput, NotAForm
+from ..page import Page
+from .text import CHECKED, UNCHECKED, read_text_pages
+
+_SKIP = {"script", "style", "head", "title", "noscript", "template", "object", "iframe"}
+# elements that end a line of text outside tables (inside a cell they are just a space)
+_BLOCK = {"p", "div", "br", "hr", "center", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt",
+          "dd", "blockquote", "pre", "form", "fieldset", "address", "section", "article", "header", "footer",
+          "caption", "tr", "table", "tbody", "thead", "tfoot"}
+_CELL = ("td", "th")
+_MARK_X = re.compile(r"^[Xx✓✔]$")        # a check mark alone in a checkbox cell
+_SPACE = re.compile(r"\s+")
+_FORM_TITLE = re.compile(r"beneficial\s+ownership", re.I)    # in the title of Forms 3, 4 and 5
+MAX_HTML_BYTES = 20_000_000
+
+
+def read_html_pages(data: bytes) -> list[Page]:
+    """HTML bytes -> pages of the text rendering (line numbers are HTML source lines)."""
+    text, src_lines = html_to_text(data)
+    if not _FORM_TITLE.search(text):
+        raise NotAForm("this HTML page is not an SEC ownership filing (Forms 3, 4, 5): "
+                       "no 'beneficial ownership' statement in its text")
+    pages = read_text_pages(text)
+    for p in pages:
+        for w in p.words:
+            w.line = src_lines[w.line - 1] if w.line and w.line <= len(src_lines) else w.line
+    return pages
+
+
+def html_to_text(data: bytes | str) -> tuple[str, list[int]]:
+    """-> (text with one line per outer table row / text block, HTML source line of each line)."""
+    import lxml.html
+    from lxml import etree
+    if len(data) > MAX_HTML_BYTES:
+        raise CorruptInput(f"HTML of {len(data)} bytes is too large to be a rendering of one filing")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(
+            remove_comments=True, remove_pis=True, no_network=True, default_doctype=False))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
+        raise CorruptInput(f"unreadable HTML: {e}") from None
+    out = _Writer()
+    body = root.find("body")
+    out.block(body if body is not None else root)
+    out.flush()
+    return "\n".join(out.lines), out.src
+
+
+class _Writer:
+    def __init__(self):
+        self.lines: list[str] = []
+        self.src: list[int] = []
+        self.buf: list[str] = []
+        self.buf_line = 0
+
+    def flush(self) -> None:
+        s = _collapse("".join(self.buf))
+        if s:
+            self.lines.append(s)
+            self.src.append(self.buf_line or (self.src[-1] if self.src else 1))
+        self.buf, self.buf_line = [], 0
+
+    def add(self, s: str | None, line: int | None) -> None:
+        if s:
+            if not self.buf_line and s.strip():
+                self.buf_line = line or 0
+            self.buf.append(s)
+
+    def block(self, el) -> None:
+        """Text outside tables: blocks end lines; an outer table writes its rows."""
+        self.add(el.text, el.sourceline)
+        for c in el:
+            tag = c.tag if isinstance(c.tag, str) else ""
+            if tag in _SKIP:
+                pass
+            elif tag == "table":
+                self.flush()
+                self.table(c)
+            elif tag in _BLOCK:
+                self.flush()
+                self.block(c)
+                self.flush()
+            elif tag == "input":
+                self.add(f" {_checkbox(c)} ", c.sourceline)
+            elif tag and _has_block(c):
+                self.block(c)
+            elif tag:
+                self.add(_inline(c), c.sourceline)
+            self.add(c.tail, c.sourceline)
+
+    def table(self, table) -> None:
+        covered: set[tuple[int, int]] = set()
+        rows = _rows(table)
+        for r, tr in enumerate(rows):
+            cells: dict[int, str] = {}
+            col = 0
+            for td in (c for c in tr if c.tag in _CELL):
+                while (r, col) in covered:
+                    col += 1
+                rs = min(_span(td, "rowspan"), len(rows) - r)
+                cs = _span(td, "colspan")
+                cells[col] = _cell_text(td)
+                covered.update((r + i, col + j) for i in range(rs) for j in range(cs))
+                col += cs
+            width = max((c + 1 for (rr, c) in covered if rr == r), default=0)
+            texts = _attach_marks([cells.get(i, "") for i in range(width)])
+            if any(texts):
+                self.lines.append("\t".join(texts))
+                self.src.append(tr.sourceline or (self.src[-1] if self.src else 1))
+
+
+def _rows(table) -> list:
+    rows = []
+    for c in table:
+        if c.tag == "tr":
+            rows.append(c)
+        elif c.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in c if r.tag == "tr")
+    return rows
+
+
+def _span(td, attr: str) -> int:
+    try:
+        return max(1, min(int(str(td.get(attr, "1")).strip() or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _cell_text(td) -> str:
+    """One cell's text; nested tables flattened in reading order, a cell that is only a check
+    mark (in a nested table, or boxed in a one-cell table) written as ☒."""
+    return _collapse(_inline(td))
+
+
+def _inline(el) -> str:
+    parts: list[str] = [el.text or ""]
+    for c in el:
+        tag = c.tag if isinstance(c.tag, str) else ""
+        if tag in _SKIP:
+            pass
+        elif tag == "sup":
+            mark = _collapse(_inline(c))
+            parts.append(f"<sup>{mark}</sup>" if mark else "")
+        elif tag == "input":
+            parts.append(f" {_checkbox(c)} ")
+        elif tag in _CELL:
+            inner = _collapse(_inline(c))
+            parts.append(f" {CHECKED if _MARK_X.match(inner) else inner} ")
+        elif tag == "table" and _is_box(c):
+            parts.append(f" {CHECKED if _MARK_X.match(_collapse(_inline(c))) else ''} ")
+        elif tag in _BLOCK:
+            parts.append(f" {_inline(c)} ")
+        elif tag:
+            parts.append(_inline(c))
+        parts.append(c.tail or "")
+    return "".join(parts)
+
+
+def _is_box(table) -> bool:
+    """A one-cell table drawn with a border: how EDGAR draws a checkbox."""
+    cells = table.xpath(".//td|.//th")
+    return len(cells) == 1 and table.get("border", "0").strip() not in ("", "0")
+
+
+def _checkbox(el) -> str:
+    if (el.get("type") or "").lower() not in ("checkbox", "radio"):
+        return ""
+    return CHECKED if el.get("checked") is not None else UNCHECKED
+
+
+def _attach_marks(cells: list[str]) -> list[str]:
+    """A cell holding only a check mark belongs to the label in the next cell ('☒ Director')."""
+    out = list(cells)
+    for i in range(len(out) - 1):
+        if out[i] in (CHECKED, UNCHECKED) and out[i + 1]:
+            out[i + 1] = f"{out[i]} {out[i + 1]}"
+            out[i] = ""
+    return out
+
+
+def _has_block(el) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in ("table", "p", "div", "br", "center") for d in el.iter())
+
+
+def _collapse(s: str) -> str:
+    return _SPACE.sub(" ", s.replace("\xa0", " ")).strip()
