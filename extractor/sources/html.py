@@ -117,7 +117,9 @@ class _Writer:
                 cells[col] = _cell_text(td)
                 covered.update((r + i, col + j) for i in range(rs) for j in range(cs))
                 col += cs
-            width = max((c + 1 for (rr, c) in covered if rr == r), default=0)
+            # columns a rowspan from above covers stay as empty cells; a colspan reaching the
+            # row's end adds none (a title row spanning the table is one plain line)
+            width = max([c + 1 for (rr, c) in covered if rr == r and c >= col] + [max(cells, default=-1) + 1])
             texts = _attach_marks([cells.get(i, "") for i in range(width)])
             if any(texts):
                 self.lines.append("\t".join(texts))
@@ -142,8 +144,8 @@ def _span(td, attr: str) -> int:
 
 
 def _cell_text(td) -> str:
-    """One cell's text; nested tables flattened in reading order, a cell that is only a check
-    mark (in a nested table, or boxed in a one-cell table) written as ☒."""
+    """One cell's text; nested tables flattened in reading order. A nested cell holding only "X"
+    is a ticked checkbox (EDGAR draws the box as a one-cell table, or a cell before the label)."""
     return _collapse(_inline(td))
 
 
@@ -161,20 +163,12 @@ def _inline(el) -> str:
         elif tag in _CELL:
             inner = _collapse(_inline(c))
             parts.append(f" {CHECKED if _MARK_X.match(inner) else inner} ")
-        elif tag == "table" and _is_box(c):
-            parts.append(f" {CHECKED if _MARK_X.match(_collapse(_inline(c))) else ''} ")
         elif tag in _BLOCK:
             parts.append(f" {_inline(c)} ")
         elif tag:
             parts.append(_inline(c))
         parts.append(c.tail or "")
     return "".join(parts)
-
-
-def _is_box(table) -> bool:
-    """A one-cell table drawn with a border: how EDGAR draws a checkbox."""
-    cells = table.xpath(".//td|.//th")
-    return len(cells) == 1 and table.get("border", "0").strip() not in ("", "0")
 
 
 def _checkbox(el) -> str:
