@@ -22,7 +22,7 @@ def exact_extraction(source: Source, draft: dict) -> Extraction:
         record = build_record(draft)
     except ValidationError as e:
         err = e.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
         raise CorruptInput(f"ownership XML value outside the form's codes at {where}: "
                            f"{err['input']!r} ({err['msg']})") from None
     pairs = list(leaves(draft))

@@ -24,6 +24,9 @@ _BLOCK = {"p", "div", "br", "hr", "center", "h1", "h2", "h3", "h4", "h5", "h6", 
 _CELL = ("td", "th")
 _MARK_X = re.compile(r"^[Xx✓✔]$")        # a check mark alone in a checkbox cell
 _SPACE = re.compile(r"\s+")
+_GAP = "\ue000"                           # placeholder for the gap between two nested cells
+_GAPS = re.compile(r" ?\ue000[\ue000 ]*")
+CELL_GAP = "   "
 _FORM_TITLE = re.compile(r"beneficial\s+ownership", re.I)    # in the title of Forms 3, 4 and 5
 MAX_HTML_BYTES = 20_000_000
 
@@ -144,9 +147,12 @@ def _span(td, attr: str) -> int:
 
 
 def _cell_text(td) -> str:
-    """One cell's text; nested tables flattened in reading order. A nested cell holding only "X"
-    is a ticked checkbox (EDGAR draws the box as a one-cell table, or a cell before the label)."""
-    return _collapse(_inline(td))
+    """One cell's text; nested tables flattened in reading order, their cells kept apart by a
+    wider gap (as the text renderings keep two underlined values apart). A nested cell holding
+    only "X" is a ticked checkbox (EDGAR draws the box as a one-cell table, or a cell before
+    the label)."""
+    s = _GAPS.sub(CELL_GAP, _collapse(_inline(td))).strip(" " + _GAP)
+    return s.replace(CHECKED + CELL_GAP, CHECKED + " ")         # a mark stays with its label
 
 
 def _inline(el) -> str:
@@ -162,7 +168,7 @@ def _inline(el) -> str:
             parts.append(f" {_checkbox(c)} ")
         elif tag in _CELL:
             inner = _collapse(_inline(c))
-            parts.append(f" {CHECKED if _MARK_X.match(inner) else inner} ")
+            parts.append(f"{_GAP}{CHECKED if _MARK_X.match(inner) else inner}{_GAP}")
         elif tag in _BLOCK:
             parts.append(f" {_inline(c)} ")
         elif tag:
