@@ -3,9 +3,10 @@
 EDGAR renders ownership filings as HTML 4.01 tables nested in tables. This writes them the way a
 PDF-to-Markdown converter writes the printed page (see `text.py`): one line per row of an outer
 table, cells separated by tabs (a colspan or a cell covered by a rowspan from above leaves an empty
-cell, so columns stay aligned), a nested table flattened into its cell's text in reading order,
-`<sup>` marks kept as `<sup>n</sup>`, checked boxes as ☒ next to their label. Text outside tables
-becomes one line per block. The text then goes through `text.read_text_pages`, so one analyzer
+cell, so columns stay aligned), a nested table flattened into its cell's text in reading order
+with its cells three spaces apart (as the renderings keep two underlined values apart), `<sup>`
+marks kept as `<sup>n</sup>`, checked boxes as ☒ next to their label, entities decoded once,
+links and underlines unwrapped. Text outside tables becomes one line per block. The text then goes through `text.read_text_pages`, so one analyzer
 reads every rendering; each line's `line` is the HTML source line of its row or block.
 """
 from __future__ import annotations
