@@ -303,7 +303,8 @@ class _Frag:
 
 
 def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
-               band_of: Callable[[Tok], Band | None] | None = None) -> tuple[list[_Frag], list[Tok]]:
+               band_of: Callable[[Tok], Band | None] | None = None, join_runs: bool = False
+               ) -> tuple[list[_Frag], list[Tok]]:
     by: dict[tuple[str, int], list[Tok]] = {}
     stray = []
     placed: dict[int, Band] = {}
@@ -320,6 +321,9 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
             near_edge = t.x0 - prev.x1 < 2.5 * em and t.cx - b.x0 < 1.5 * em
             if glued or near_edge:
                 b = placed[prev.i]
+        # left-aligned text that runs past its column ("X Chief Executive Officer") stays together
+        if join_runs and prev is not None and prev.i in placed and t.x0 - prev.x1 < 0.5 * em:
+            b = placed[prev.i]
         if b is not None:
             placed[t.i] = b
         if b is None:
@@ -452,25 +456,34 @@ def _missing(frags: list[_Frag], required: set[str]) -> int:
 
 
 def _violations(frags: list[_Frag], single: set[str]) -> int:
+    """Single-valued columns holding two values in the row (marks alone on a line may wrap)."""
     seen: dict[str, int] = {}
     for f in frags:
-        if f.key in single:
+        if f.key in single and not all(_MARK.match(t.text) for t in f.toks):
             seen[f.key] = seen.get(f.key, 0) + 1
     return sum(n - 1 for n in seen.values() if n > 1)
 
 
 def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list[Tok],
-               anchor_type: str = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None,
-               centred: bool = True) -> tuple[list[Row], list[Tok]]:
-    """Rows of a table body. Anchors: values of `anchor_type` in the bands marked `anchor`.
+               anchor_type: str | None = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None,
+               centred: bool = True, merge_em: float = 0.0, join_runs: bool = False) -> tuple[list[Row], list[Tok]]:
+    """Rows of a table body. Anchors: values of `anchor_type` (None: any text) in the bands marked
+    `anchor`; anchors closer than `merge_em` mark one row (marks in several columns of a row).
     `bands` may differ per page (a text dump lays out each page on its own character grid);
     `band_of` assigns words to bands by what they are instead of where they are."""
     em = flow.em
     by_page = bands if isinstance(bands, dict) else {p: bands for p in {t.page for t in toks}}
     bands = next(iter(by_page.values()), [])
-    frags, stray = _fragments(toks, by_page, band_of)
+    frags, stray = _fragments(toks, by_page, band_of, join_runs)
     anchor_keys = [b.leaf.key for b in bands if b.leaf.anchor]
-    anchors = [f for f in frags if f.key in anchor_keys and any(looks_like(anchor_type, t.text) for t in f.toks)]
+    anchors = [f for f in frags if f.key in anchor_keys and
+               (anchor_type is None or any(looks_like(anchor_type, t.text) for t in f.toks))]
+    if merge_em:
+        kept: list[_Frag] = []
+        for f in sorted(anchors, key=lambda f: f.cy):
+            if not kept or f.cy - kept[-1].cy > merge_em * em:
+                kept.append(f)
+        anchors = kept
     if not anchors and frags:
         # no ownership-form column read: anchor on the single-valued column with most values
         counts: dict[str, int] = {}

@@ -237,8 +237,10 @@ def _region(lay: Layout, heading_kind: str, sig_top: float) -> tuple[Hit, list[T
     hit = next((h for y, k, h in lay.stops if k == heading_kind and y >= lay.after_tables - 0.1), None)
     if hit is None:
         return None
+    # printed boilerplate inside the part (the 2003 look lists the "*" notes first) is skipped, not
+    # an end: its words are already set aside
     end = lay.next_stop(hit.top + 0.1, {"remarks", "footnotes", "signature_caption", "signatures_heading",
-                                        "boilerplate", "owner_block", "owners_grid", "caption"})
+                                        "owner_block", "owners_grid", "caption"})
     if hit.bottom < sig_top < end:
         end = sig_top
     toks = [t for t in lay.flow.toks if hit.bottom - 0.1 * lay.flow.em < t.cy < end and t.i not in lay.used
@@ -304,20 +306,29 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     caps = [h for y, k, h in lay.stops if k == "signature_caption" and y >= lay.after_tables - 0.1]
     if not caps:
         return [], float("inf")
-    cap = caps[0]
-    date_cap = lay.matcher.find_one(lay.template.sections.signature_date_caption,
-                                    within=lambda t: -0.8 * em < t.cy - cap.first.cy < 1.8 * em and t.x0 > cap.x0,
-                                    min_score=0.9)
-    if date_cap is not None:
-        lay.used |= date_cap.ids
-    heading_bottom = max((h.bottom for y, k, h in lay.stops if y < cap.top and y >= lay.after_tables - 0.1
+    # the 2003 look prints the captions under every signature; the block ends at the last one
+    first_cap, cap = caps[0], caps[-1]
+    for c in caps:
+        lay.used |= c.ids
+        date_cap = lay.matcher.find_one(lay.template.sections.signature_date_caption,
+                                        within=lambda t: -0.8 * em < t.cy - c.first.cy < 1.8 * em and t.x0 > c.x0,
+                                        min_score=0.9)
+        if date_cap is not None:
+            lay.used |= date_cap.ids
+    heading_bottom = max((h.bottom for y, k, h in lay.stops if y < first_cap.top and y >= lay.after_tables - 0.1
                           and k != "signature_caption" and h.ids.isdisjoint(cap.ids)), default=lay.after_tables)
+    # under a "Signatures" heading (2003 look) everything down to the last caption is the block
+    headed = any(k == "signatures_heading" and h.bottom <= heading_bottom + 0.1 for y, k, h in lay.stops
+                 if y < first_cap.top)
     name_x0 = cap.x0 - 2.5 * em
     block: list[Tok] = []
     prev_top, prev_was_date, prev_page = cap.top, False, cap.first.page
     for ln in reversed([ln for ln in flow.lines if heading_bottom < ln.cy < cap.top]):
         toks = [t for t in ln.toks if t.i not in lay.used]
         if not toks:
+            continue
+        if headed:
+            block = toks + block
             continue
         if min(t.x0 for t in toks) < name_x0:
             break
@@ -331,12 +342,11 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
         block = toks + block
         prev_top, prev_was_date, prev_page = min(t.top for t in toks), has_date, ln.page
     name_band = Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, 1e9, cap, cap.score)
-    date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9,
-                     date_cap or cap, (date_cap or cap).score)
-    # names wrap around their date when the page centres them (printed pages, text dumps); a
-    # Markdown-like rendering gives each name one line above its date instead
-    dates = [t for t in block if _is_date(t)]
-    centred = bool(dates) and any(not _is_date(t) and t.top > max(d.bottom for d in dates) for t in block)
+    date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9, cap, cap.score)
+    # names wrap around their date when the page centres them (printed pages, text dumps: lines
+    # touch); a Markdown-like rendering gives each name a paragraph of its own above its date
+    lines = reading_lines(block, em)
+    centred = any(b[0].top - max(t.bottom for t in a) < 0.6 * em for a, b in zip(lines, lines[1:]))
     rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
                          band_of=lambda t: date_band if _is_date(t) else name_band, centred=centred)
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
@@ -375,7 +385,63 @@ def _owners(lay: Layout, first: dict[str, Cand], sig_top: float) -> list[dict]:
             owner.update(parse_relationship(lay, toks, h))
             owners.append(_complete(owner))
         return owners
+    grid = _owners_grid(lay, sig_top)
+    if grid:
+        return grid
     return [_complete(first)] if first else []
+
+
+def _owners_grid(lay: Layout, sig_top: float) -> list[dict]:
+    """The 2003-era "Reporting Owners" grid: one row per owner, the name and address in the first
+    column, an X (or the title, after an X) under Director / 10% Owner / Officer / Other."""
+    spec = lay.template.owners_grid
+    heading = next((h for y, k, h in lay.stops if k == "owners_grid" and y >= lay.after_tables - 0.1), None)
+    if spec is None or heading is None:
+        return []
+    flow, em = lay.flow, lay.flow.em
+    end = min(lay.next_stop(heading.top + 0.1), sig_top if sig_top > heading.top else float("inf"))
+    zone = lambda t: heading.bottom <= t.top < min(end, heading.bottom + 6 * em) and t.i not in lay.used
+    hits: list[Hit | None] = []
+    for col in spec.columns:
+        found = lay.matcher.find(col.labels, within=zone, min_score=0.85)
+        hits.append(min(found, key=lambda h: h.top) if found else None)
+    if hits[0] is None or sum(h is not None for h in hits[1:]) < 2:
+        return []
+    header_bottom = max(h.bottom for h in hits if h is not None)
+    rel = [(c, h) for c, h in zip(spec.columns[1:], hits[1:]) if h is not None]
+    edges = [rel[0][1].x0 - 0.5 * em] + [(a.x1 + b.x0) / 2 for (_, a), (_, b) in zip(rel, rel[1:])] + [1e9]
+    bands = [Band(Leaf("owner", 0, tuple(spec.columns[0].labels), "name_address", "text", True, False, {}),
+                  -1e9, edges[0], hits[0], hits[0].score)]
+    for k, (c, h) in enumerate(rel):
+        bands.append(Band(Leaf("owner", k + 1, tuple(c.labels), c.field, "text", True, True, {}),
+                          edges[k], edges[k + 1], h, h.score))
+    body = [t for t in flow.toks if header_bottom < t.cy < end and t.i not in lay.used
+            and not any(h is not None and t.i in h.ids for h in hits)]
+    rows, _ = build_rows(flow, bands, body, anchor_type=None, merge_em=2.0, join_runs=True)
+    owners = []
+    for r in rows:
+        owner = _grid_name_address(r.cells.get("owner.0", []), heading.score * r.split_margin, em)
+        for b in bands[1:]:
+            cell = r.cells.get(b.leaf.key, [])
+            mark = [t for t in cell if is_mark(lay, t)]
+            text = [t for t in cell if not is_mark(lay, t)]
+            owner[b.leaf.field] = Cand(bool(cell), mark or cell, _join(cell), label=b.score, kind="flag")
+            extra = {"is_officer": "officer_title", "is_other": "other_text"}.get(b.leaf.field)
+            if extra:
+                owner[extra] = _cand(text, b.score)
+        owners.append(_complete(owner))
+    return owners
+
+
+def _grid_name_address(toks: list[Tok], label: float, em: float) -> dict[str, Cand]:
+    """Name, street lines and "CITY, ST ZIP" stacked in one cell."""
+    lines = reading_lines(toks, em)
+    out = {"name": _cand(lines[0] if lines else [], label)}
+    streets = lines[1:-1] if len(lines) > 2 else []
+    out["street1"] = _cand(streets[0] if streets else [], label)
+    out["street2"] = _cand([t for ln in streets[1:] for t in ln], label)
+    out.update(split_city_line(lines[-1] if len(lines) > 1 else [], [], label, em))
+    return out
 
 
 def _complete(owner: dict[str, Cand]) -> dict[str, Cand]:
