@@ -53,6 +53,7 @@ ROWSPAN_AND_NESTED = b"""<html><body>Form 4
 <tbody><tr><td>Common Stock</td><td>S<sup>(1)</sup></td><td></td><td>$1,000</td></tr></tbody></table>
 <p>Statement of changes in beneficial ownership</p>
 <table><tr><td><table border="1"><tr><td><span>X</span></td></tr></table></td><td>Check this box if no longer subject</td></tr></table>
+<table><tr><td>Doe Jane<br>1 MAIN ST<br>AUSTIN, TX 78701</td><td>X</td><td>&nbsp;</td></tr></table>
 </body></html>"""
 
 
@@ -60,7 +61,8 @@ def test_html_to_text_places_cells_like_the_text_renderings():
     """One line per outer row; a rowspan leaves an empty cell so later cells keep their column;
     a colspan reaching the row's end adds none; nested tables flatten into their cell with a
     gap between their cells; a lone X is ☒ glued to its label; <sup> marks are kept; entities
-    decoded; links and underlines unwrapped."""
+    decoded; links and underlines unwrapped; a cell wrapped with <br> (the 2003 look's owners
+    grid) makes the row several lines, the other cells on the first."""
     text, src = html_to_text(ROWSPAN_AND_NESTED)
     lines = text.split("\n")
     assert lines[0] == "Form 4"
@@ -72,7 +74,9 @@ def test_html_to_text_places_cells_like_the_text_renderings():
     assert lines[5] == "Common Stock\tS<sup>(1)</sup>\t\t$1,000"
     assert lines[6] == "Statement of changes in beneficial ownership"
     assert lines[7] == "\t☒ Check this box if no longer subject"
-    assert src[1] == 3 and src[2] == 7                           # HTML source line of each row
+    assert lines[8:11] == ["Doe Jane\tX\t", "1 MAIN ST\t\t", "AUSTIN, TX 78701\t\t"]
+    assert len(lines) == 11
+    assert src[1] == 3 and src[2] == 7 and src[10] == 14         # HTML source line of each row
 
 
 @pytest.mark.parametrize("html", [

@@ -6,7 +6,9 @@ table, cells separated by tabs (a colspan or a cell covered by a rowspan from ab
 cell, so columns stay aligned), a nested table flattened into its cell's text in reading order
 with its cells three spaces apart (as the renderings keep two underlined values apart), `<sup>`
 marks kept as `<sup>n</sup>`, checked boxes as ☒ next to their label, entities decoded once,
-links and underlines unwrapped. Text outside tables becomes one line per block. The text then goes through `text.read_text_pages`, so one analyzer
+links and underlines unwrapped. A cell that breaks its text with `<br>` (the 2003 look's name and
+address lines) makes its row several lines, as the printed row reads; other cells sit on the
+first. Text outside tables becomes one line per block. The text then goes through `text.read_text_pages`, so one analyzer
 reads every rendering; each line's `line` is the HTML source line of its row or block.
 """
 from __future__ import annotations
@@ -26,6 +28,7 @@ _CELL = ("td", "th")
 _MARK_X = re.compile(r"^[Xx✓✔]$")        # a check mark alone in a checkbox cell
 _SPACE = re.compile(r"\s+")
 _GAP = "\ue000"                           # placeholder for the gap between two nested cells
+_BREAK = "\ue001"                         # placeholder for a line break inside an outer cell
 _GAPS = re.compile(r" ?\ue000[\ue000 ]*")
 CELL_GAP = "   "
 _FORM_TITLE = re.compile(r"beneficial\s+ownership", re.I)    # in the title of Forms 3, 4 and 5
@@ -111,22 +114,24 @@ class _Writer:
         covered: set[tuple[int, int]] = set()
         rows = _rows(table)
         for r, tr in enumerate(rows):
-            cells: dict[int, str] = {}
+            cells: dict[int, list[str]] = {}
             col = 0
             for td in (c for c in tr if c.tag in _CELL):
                 while (r, col) in covered:
                     col += 1
                 rs = min(_span(td, "rowspan"), len(rows) - r)
                 cs = _span(td, "colspan")
-                cells[col] = _cell_text(td)
+                cells[col] = _cell_lines(td)
                 covered.update((r + i, col + j) for i in range(rs) for j in range(cs))
                 col += cs
             # columns a rowspan from above covers stay as empty cells; a colspan reaching the
             # row's end adds none (a title row spanning the table is one plain line)
             width = max([c + 1 for (rr, c) in covered if rr == r and c >= col] + [max(cells, default=-1) + 1])
-            texts = _attach_marks([cells.get(i, "") for i in range(width)])
-            if any(texts):
-                self.lines.append("\t".join(texts))
+            # a cell of several lines (wrapped with <br>) makes the row that many text lines, the
+            # other cells on the first, as a printed row reads
+            for k in range(max((len(v) for v in cells.values()), default=0)):
+                texts = [cells[i][k] if i in cells and k < len(cells[i]) else "" for i in range(width)]
+                self.lines.append("\t".join(_attach_marks(texts)))
                 self.src.append(tr.sourceline or (self.src[-1] if self.src else 1))
 
 
@@ -147,33 +152,43 @@ def _span(td, attr: str) -> int:
         return 1
 
 
-def _cell_text(td) -> str:
-    """One cell's text; nested tables flattened in reading order, their cells kept apart by a
-    wider gap (as the text renderings keep two underlined values apart). A nested cell holding
-    only "X" is a ticked checkbox (EDGAR draws the box as a one-cell table, or a cell before
-    the label)."""
-    s = _GAPS.sub(CELL_GAP, _collapse(_inline(td))).strip(" " + _GAP)
-    return s.replace(CHECKED + CELL_GAP, CHECKED + " ")         # a mark stays with its label
+def _cell_lines(td) -> list[str]:
+    """One cell's lines (a <br> in the cell starts a line); nested tables flattened in
+    reading order, their cells kept apart by a wider gap (as the text renderings keep two
+    underlined values apart). A nested cell holding only "X" is a ticked checkbox (EDGAR draws
+    the box as a one-cell table, or a cell before the label)."""
+    lines = []
+    for raw in _inline(td).split(_BREAK):
+        s = _GAPS.sub(CELL_GAP, _collapse(raw)).strip(" " + _GAP)
+        if s:
+            lines.append(s.replace(CHECKED + CELL_GAP, CHECKED + " "))     # a mark stays with its label
+    return lines
 
 
-def _inline(el) -> str:
+def _inline(el, nested: bool = False) -> str:
+    """Text of an element in reading order. At an outer cell's own level a <br> starts a new line
+    of the cell; inside a nested table it is a space. (Blocks such as <hr> or <center> stay
+    spaces: breaking there splits EDGAR's box 1 from its city/state/zip captions.)"""
     parts: list[str] = [el.text or ""]
     for c in el:
         tag = c.tag if isinstance(c.tag, str) else ""
         if tag in _SKIP:
             pass
         elif tag == "sup":
-            mark = _collapse(_inline(c))
+            mark = _collapse(_inline(c, True))
             parts.append(f"<sup>{mark}</sup>" if mark else "")
         elif tag == "input":
             parts.append(f" {_checkbox(c)} ")
         elif tag in _CELL:
-            inner = _collapse(_inline(c))
+            inner = _collapse(_inline(c, True))
             parts.append(f"{_GAP}{CHECKED if _MARK_X.match(inner) else inner}{_GAP}")
+        elif tag == "table":
+            parts.append(f"{_GAP}{_inline(c, True)}{_GAP}")
         elif tag in _BLOCK:
-            parts.append(f" {_inline(c)} ")
+            brk = _BREAK if tag == "br" and not nested else " "
+            parts.append(f"{brk}{_inline(c, nested)}{brk}")
         elif tag:
-            parts.append(_inline(c))
+            parts.append(_inline(c, nested))
         parts.append(c.tail or "")
     return "".join(parts)
 
