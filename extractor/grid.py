@@ -318,7 +318,7 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
         # to that value's cell (a mark-only cell's mark sits in the middle of its own column)
         if prev is not None and prev.i in placed and b is not None and _MARK.match(t.text) and t.word.sup is not False:
             glued = t.x0 - prev.x1 < 1.0
-            near_edge = t.x0 - prev.x1 < 2.5 * em and t.cx - b.x0 < 1.5 * em
+            near_edge = t.x0 - prev.x1 <= 3.0 * em and t.cx - b.x0 < 1.5 * em
             if glued or near_edge:
                 b = placed[prev.i]
         # left-aligned text that runs past its column ("X Chief Executive Officer") stays together
@@ -442,12 +442,14 @@ def _group_lines(frags: list[_Frag], em: float) -> list[list[_Frag]]:
 
 def _off_centre(frags: list[_Frag], anchor: _Frag, single: set[str]) -> float:
     """Cells are centred vertically in their row: how far each wrapped cell's block of lines sits
-    from the row's anchor."""
+    from the middle of the row's one-line values (a text dump may print those on two lines)."""
+    values = [f.cy for f in frags if f.key in single] or [anchor.cy]
+    middle = (min(values) + max(values)) / 2
     blocks: dict[str, list[_Frag]] = {}
     for f in frags:
         if f.key not in single:
             blocks.setdefault(f.key, []).append(f)
-    return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - anchor.cy) for fs in blocks.values())
+    return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - middle) for fs in blocks.values())
 
 
 def _missing(frags: list[_Frag], required: set[str]) -> int:
@@ -485,14 +487,17 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
                 kept.append(f)
         anchors = kept
     if not anchors and frags:
-        # no ownership-form column read: anchor on the single-valued column with most values
+        # no ownership-form column read: anchor on the single-valued column with most values of
+        # its own type (a stray "*" is not a row)
+        leaf_of = {b.leaf.key: b.leaf for b in bands}
+        typed = [f for f in frags if not leaf_of[f.key].wraps and
+                 any(looks_like(leaf_of[f.key].type, t.text) for t in f.toks)]
         counts: dict[str, int] = {}
-        for f in frags:
-            if not next(b for b in bands if b.leaf.key == f.key).leaf.wraps:
-                counts[f.key] = counts.get(f.key, 0) + 1
+        for f in typed:
+            counts[f.key] = counts.get(f.key, 0) + 1
         if counts:
             key = max(counts, key=counts.get)
-            anchors = [f for f in frags if f.key == key]
+            anchors = [f for f in typed if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
     required = {b.leaf.key for b in bands if b.leaf.required}
     grouped = segment_rows(frags, anchors, single, em, required, centred)

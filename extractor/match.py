@@ -136,8 +136,7 @@ class Matcher:
         last = hit_toks[-1]
         row = flow.lines[last.line].toks
         k = row.index(last)
-        if k + 1 < len(row) and row[k + 1].word.sup and row[k + 1].text.strip("*") == "" \
-                and row[k + 1].x0 - last.x1 < 0.5 * em:
+        if k + 1 < len(row) and row[k + 1].text.strip("*") == "" and row[k + 1].x0 - last.x1 < 1.2 * em:
             hit_toks.append(row[k + 1])
         return Hit("", hit_toks, score / 100.0)
 
