@@ -7,6 +7,7 @@ from .assemble import assemble
 from .confidence import confidence, evidence_of
 from .detect import detect_template
 from .errors import ExtractError
+from .exact import exact_extraction
 from .flow import build_flow
 from .layout import analyze
 from .match import Matcher
@@ -28,6 +29,8 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
         data = read_input(path)
     doc = load_document(path, data)
     source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)), style=doc.style)
+    if doc.exact_record is not None:            # EDGAR XML: the filer's own data, no layout to read
+        return exact_extraction(source, doc.exact_record)
     flow = build_flow(doc)
     matcher = Matcher(flow)
     tmpl, tconf = detect_template(matcher, resolve_template(template))
