@@ -73,43 +73,28 @@ def differences(old: object, new: object, path: str = "", was: str = "golden", n
     `fields` list) are matched by that key, so one added field shows as one line, not a shifted list.
     `was`/`now` name the two sides in the lines."""
     if isinstance(old, dict) and isinstance(new, dict):
-        out = []
-        for k in list(old) + [k for k in new if k not in old]:
-            sub = f"{path}.{k}" if path else k
-            if k not in new:
-                out.append(f"{sub}: {was} {_show(old[k])}, {now} missing")
-            elif k not in old:
-                out.append(f"{sub}: not in {was}, {now} {_show(new[k])}")
-            else:
-                out.extend(differences(old[k], new[k], sub, was, now))
-        return out
+        return _keyed_differences(old, new, lambda k: f"{path}.{k}" if path else k, was, now)
     if isinstance(old, list) and isinstance(new, list):
         if _keyed(old) and _keyed(new):
-            old_by, new_by = {x["path"]: x for x in old}, {x["path"]: x for x in new}
-            out = []
-            for key in list(old_by) + [k for k in new_by if k not in old_by]:
-                sub = f"{path}[path={key}]"
-                if key not in new_by:
-                    out.append(f"{sub}: {was} {_show(old_by[key])}, {now} missing")
-                elif key not in old_by:
-                    out.append(f"{sub}: not in {was}, {now} {_show(new_by[key])}")
-                else:
-                    out.extend(differences(old_by[key], new_by[key], sub, was, now))
-            return out
-        out = []
-        for i in range(max(len(old), len(new))):
-            sub = f"{path}[{i}]"
-            if i >= len(new):
-                out.append(f"{sub}: {was} {_show(old[i])}, {now} missing")
-            elif i >= len(old):
-                out.append(f"{sub}: not in {was}, {now} {_show(new[i])}")
-            else:
-                out.extend(differences(old[i], new[i], sub, was, now))
-        return out
+            return _keyed_differences({x["path"]: x for x in old}, {x["path"]: x for x in new},
+                                      lambda k: f"{path}[path={k}]", was, now)
+        return _keyed_differences(dict(enumerate(old)), dict(enumerate(new)), lambda i: f"{path}[{i}]", was, now)
     # str() too: Decimal("17.00") == Decimal("17.0"), but the JSON shows them differently
     if old != new or type(old) is not type(new) or str(old) != str(new):
         return [f"{path}: {was} {_show(old)}, {now} {_show(new)}"]
     return []
+
+
+def _keyed_differences(old: dict, new: dict, sub, was: str, now: str) -> list[str]:
+    out = []
+    for k in list(old) + [k for k in new if k not in old]:
+        if k not in new:
+            out.append(f"{sub(k)}: {was} {_show(old[k])}, {now} missing")
+        elif k not in old:
+            out.append(f"{sub(k)}: not in {was}, {now} {_show(new[k])}")
+        else:
+            out.extend(differences(old[k], new[k], sub(k), was, now))
+    return out
 
 
 def _keyed(items: list) -> bool:
