@@ -487,14 +487,17 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
                 kept.append(f)
         anchors = kept
     if not anchors and frags:
-        # no ownership-form column read: anchor on the single-valued column with most values
+        # no ownership-form column read: anchor on the single-valued column with most values of
+        # its own type (a stray "*" is not a row)
+        leaf_of = {b.leaf.key: b.leaf for b in bands}
+        typed = [f for f in frags if not leaf_of[f.key].wraps and
+                 any(looks_like(leaf_of[f.key].type, t.text) for t in f.toks)]
         counts: dict[str, int] = {}
-        for f in frags:
-            if not next(b for b in bands if b.leaf.key == f.key).leaf.wraps:
-                counts[f.key] = counts.get(f.key, 0) + 1
+        for f in typed:
+            counts[f.key] = counts.get(f.key, 0) + 1
         if counts:
             key = max(counts, key=counts.get)
-            anchors = [f for f in frags if f.key == key]
+            anchors = [f for f in typed if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
     required = {b.leaf.key for b in bands if b.leaf.required}
     grouped = segment_rows(frags, anchors, single, em, required, centred)

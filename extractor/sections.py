@@ -120,9 +120,12 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
         for t in toks:
             k = 0 if t.cx < edges[0] else (1 if t.cx < edges[1] else 2)
             cols[k].append(t)
-        # a text dump may shift the state left into the city's column ("MORRISVILLE NC   27560")
+        # a text dump may shift the state left into the city's column ("MORRISVILLE NC   27560"),
+        # or the zip into the state's
         if not cols[1] and len(cols[0]) > 1 and _STATE.match(cols[0][-1].text):
             cols[1] = [cols[0].pop()]
+        if not cols[2] and len(cols[1]) > 1 and any(ch.isdigit() for ch in cols[1][-1].text):
+            cols[2] = [cols[1].pop()]
         if all(len({t.line for t in c}) <= 2 for c in cols):
             return {k: _cand(c, label) for k, c in zip(keys, cols)}
     text = _join(toks)

@@ -25,8 +25,9 @@ _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"[ ]*<sup>\s*([*]+)\s*</sup>", re.I), r"\1"),
     (re.compile(r"[ ]*⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})⁾"), lambda m: f" ⁽{m.group(1).translate(_SUP_DIGITS)}⁾"),
     (re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?![⁰-⁹])"), lambda m: f" ⁽{m.group(1).translate(_SUP_DIGITS)}⁾"),
-    # a mark glued to its value ("C(1)", "$156.11(1)") is a superscript that lost its styling
-    (re.compile(r"(?<=[^\s()])(?:\(\d{1,3}\))+(?![\w(])"),
+    # a mark glued to its value ("C(1)", "$156.11(1)", "(right to buy)(1)") is a superscript that
+    # lost its styling; "16a-1(a)(4)" is a citation
+    (re.compile(r"(?:(?<=[^\s()])|(?<=\w\w\)))(?:\(\d{1,3}\))+(?![\w(])"),
      lambda m: " " + "".join(f"⁽{d}⁾" for d in re.findall(r"\d+", m.group()))),
     # bracket checkboxes: "[x] Director", "[ ] 10% Owner"; "[X]" only before a label word, so a
     # ticker like "[X]" (U.S. Steel) at the end of the issuer cell stays text
