@@ -1,9 +1,10 @@
 """Do two word extractors give the same words? Used by `make bench` and tests/test_pdf_source.py.
 
 Word texts are compared per page as multisets, after one normalisation on both sides: footnote
-marks glued to a word ("757,756(1)", "(1)(2)") become words of their own ("757,756", "(1)", "(2)").
-`read_pdf_pages` splits a superscript mark off its value on purpose; pdfplumber keeps marks glued
-unless there is a gap; where a run of marks breaks differs between the two.
+marks glued to a word ("757,756(1)", "(1)(2)") become words of their own ("757,756", "(1)", "(2)"),
+and so does a trailing asterisk ("Person*" -> "Person", "*"). `read_pdf_pages` splits a superscript
+mark or asterisk off its word on purpose; pdfplumber keeps them glued unless there is a gap; where a
+run of marks breaks differs between the two.
 """
 from __future__ import annotations
 
@@ -14,12 +15,17 @@ import regex as re
 
 _TRAILING_MARKS = re.compile(r"^(.*?)((?:\(\d{1,3}\))+)$")
 _MARK = re.compile(r"\(\d{1,3}\)")
+_TRAILING_ASTERISKS = re.compile(r"^(.*[^*])(\*+)$")
 
 
 def split_marks(words: list[str]) -> list[str]:
-    """'757,756(1)(2)' -> '757,756', '(1)', '(2)'; other words unchanged."""
+    """'757,756(1)(2)' -> '757,756', '(1)', '(2)'; 'Person*' -> 'Person', '*'; other words unchanged."""
     out: list[str] = []
     for w in words:
+        star = _TRAILING_ASTERISKS.match(w)
+        if star:
+            out.extend(star.groups())
+            continue
         m = _TRAILING_MARKS.match(w)
         if m is None:
             out.append(w)

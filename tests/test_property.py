@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-from hypothesis import HealthCheck, Phase, example, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from extractor.api import extract
@@ -37,9 +36,11 @@ STREETS = ["MAIN STREET", "PARK AVENUE", "SAND HILL ROAD", "E. HILLSDALE BLVD.",
 CITIES = [("NEW YORK", "NY"), ("SAN FRANCISCO", "CA"), ("FOSTER CITY", "CA"), ("AUSTIN", "TX"), ("BOSTON", "MA"),
           ("SALT LAKE CITY", "UT"), ("CHICAGO", "IL")]
 TITLES = ["Common Stock", "Class A Common Stock", "Class B Common Stock", "Ordinary Shares",
-          "Series B Preferred Stock", "American Depositary Shares"]
+          "Series B Preferred Stock", "American Depositary Shares", "Common Stock, par value $0.0001",
+          "Class A Common Stock, $0.00125 par value", "Variable Rate Demand Preferred Shares"]
 DERIVATIVE_TITLES = ["Stock Option (right to buy)", "Restricted Stock Units", "Performance Stock Units",
-                     "Warrants (Right to Buy)", "Series A Convertible Preferred Stock"]
+                     "Warrants (Right to Buy)", "Series A-1 Convertible Preferred Stock",
+                     "Non-Qualified Stock Option (right to buy)", "LLC Units of Example Equity Capital LLC"]
 OFFICER_TITLES = ["Chief Executive Officer", "CFO", "EVP, General Counsel & Secretary", "President and COO",
                   "Chief Accounting Officer"]
 NATURES = ["By Trust", "By Spouse", "See Footnote", "By LLC", "Held by the Smith Family Trust"]
@@ -123,7 +124,7 @@ def d_transaction(draw, period: dt.date) -> dict:
     exercise = draw(st.one_of(st.none(), dates))
     return {"security_title": draw(st.sampled_from(DERIVATIVE_TITLES)),
             "conversion_or_exercise_price": draw(st.one_of(st.none(), decimals(0, 500, 2))),
-            "transaction_date": period, "deemed_execution_date": None,
+            "transaction_date": period, "deemed_execution_date": draw(st.one_of(st.none(), st.none(), st.just(period))),
             "transaction_code": draw(st.sampled_from(CODES)),
             "voluntarily_reported": draw(st.sampled_from([False, False, False, True])), "shares": n,
             "acquired_disposed_code": draw(st.sampled_from("AD")),
@@ -168,7 +169,7 @@ MARKABLE = {   # fields a mark is found on in real filings (counted in the corpu
 def records(draw) -> dict:
     period = draw(dates)
     amended = draw(st.sampled_from([False, False, False, True]))
-    n_footnotes = draw(st.integers(0, 5))
+    n_footnotes = draw(st.integers(0, 12))
     ids = [str(i) for i in range(1, n_footnotes + 1)]
     n_table1 = draw(st.integers(0, 6))
     n_tx = draw(st.integers(0, n_table1))
@@ -219,35 +220,8 @@ def read_back(rec: dict, style: Style) -> dict:
     return ex.record.model_dump(mode="python")
 
 
-# Known analyzer failures, each with its own strict-xfail test below. The main property compares
-# these parts only as joined text, so it keeps guarding everything else (their content included).
-def comparable(rec: dict) -> dict:
-    """`page_view`, with the owner parts the analyzer is known to mis-split joined back together."""
-    view = page_view(rec)
-    for o in view["reporting_owners"]:
-        o["city_state_zip"] = _join(o.pop("city"), o.pop("state"), o.pop("zip_code"))
-        o["title_texts"] = _join(o.pop("officer_title"), o.pop("other_text"))
-    return view
-
-
-def _join(*parts: str | None) -> str | None:
-    return " ".join(p for p in parts if p) or None
-
-
-@PROPERTY
-@given(rec=records(), style=styles)
-def test_text_rendering_reads_back_as_the_same_record(rec, style):
-    got = read_back(rec, style)
-    diffs = differences(comparable(rec), comparable(got), was="rendered", now="read")
-    assert not diffs, "the record read back differs from the one rendered:\n  " + "\n  ".join(diffs[:25])
-
-
-def _owner_parts(rec: dict, fields: tuple[str, ...]) -> list[dict]:
-    return [{f: o[f] for f in fields} for o in page_view(rec)["reporting_owners"]]
-
-
 def minimal_record(**owner: object) -> dict:
-    """The smallest record that shows a known failure: one owner, no table rows, no footnotes."""
+    """The smallest record: one owner, no table rows, no footnotes (for the explicit examples)."""
     base = {"name": "SMITH JOHN", "street1": "1 MAIN STREET", "street2": None, "city": "NEW YORK", "state": "NY",
             "zip_code": "10001", "is_director": True, "is_officer": False, "is_ten_percent_owner": False,
             "is_other": False, "officer_title": None, "other_text": None}
@@ -257,28 +231,15 @@ def minimal_record(**owner: object) -> dict:
         "signatures": [{"name": "/s/ John Smith", "date": dt.date(2024, 1, 3)}]}).model_dump(mode="python")
 
 
-# Known failures: the minimal example runs first and fails at once; no shrinking (it would take
-# minutes to rediscover what the example already shows). When the analyzer is fixed these XPASS,
-# strict=True turns that into a failure: then remove the marker and the join in `comparable`.
-KNOWN_FAILURE = settings(PROPERTY, max_examples=10, phases=[Phase.explicit, Phase.reuse, Phase.generate])
-
-
-@pytest.mark.xfail(strict=True, reason="analyzer: in a text rendering the line 'NEW YORK NY 10001 (City) (State) "
-                   "(Zip)' is read as city 'NEW YORK NY 10001', state and zip null (samples/form4-seed.md too)")
-@KNOWN_FAILURE
+@PROPERTY
 @given(rec=records(), style=styles)
+# Minimal failures the property found, fixed since; kept as regression cases that always run:
+# 'NEW YORK NY 10001 (City) (State) (Zip)' was read as city 'NEW YORK NY 10001', state and zip null;
 @example(rec=minimal_record(), style=Style())
-def test_city_state_zip_are_split(rec, style):
-    fields = ("city", "state", "zip_code")
-    assert _owner_parts(read_back(rec, style), fields) == _owner_parts(rec, fields)
-
-
-@pytest.mark.xfail(strict=True, reason="analyzer: with both Officer and Other checked, 'Other (specify below) "
-                   "<u>CFO</u> <u>See Remarks</u>' is read as officer_title null, other_text 'CFO See Remarks'")
-@KNOWN_FAILURE
-@given(rec=records(), style=styles)
+# 'Other (specify below) <u>CFO</u> <u>See Remarks</u>' was read as officer_title null, other_text 'CFO See Remarks'.
 @example(rec=minimal_record(is_officer=True, officer_title="CFO", is_other=True, other_text="See Remarks"),
          style=Style())
-def test_officer_title_and_other_text_both_given(rec, style):
-    fields = ("officer_title", "other_text")
-    assert _owner_parts(read_back(rec, style), fields) == _owner_parts(rec, fields)
+def test_text_rendering_reads_back_as_the_same_record(rec, style):
+    got = read_back(rec, style)
+    diffs = differences(page_view(rec), page_view(got), was="rendered", now="read")
+    assert not diffs, "the record read back differs from the one rendered:\n  " + "\n  ".join(diffs[:25])

@@ -14,7 +14,7 @@ from extractor.sources.text import CHECKED, UNCHECKED, clean_line, read_text_pag
     ("Price \\$1,026.10", ["Price", "$1,026.10"]),
     ("<u>TESLA MOTORS INC [TSLA]</u>", ["TESLA", "MOTORS", "INC", "[TSLA]"]),
     ("<u>Pres,Prod Architect & Director</u>", ["Pres,Prod", "Architect", "&", "Director"]),
-    ("President &amp; CEO", ["President", "&", "CEO"]),
+    ("President&nbsp;and CEO", ["President", "and", "CEO"]),             # a non-breaking space is a space
     ("**Bold** text", ["Bold", "text"]),
     ("## Table I", ["Table", "I"]),
 ])
@@ -40,6 +40,8 @@ def test_checkboxes_in_every_written_form(line, tokens):
     ("757,756 ⁽¹⁾⁽²⁾", ["757,756", "⁽1⁾", "⁽2⁾"]),
     ("757,756¹", ["757,756", "⁽1⁾"]),
     ("D(1)", ["D", "⁽1⁾"]),
+    ("Stock Option (right to buy)(1)", ["Stock", "Option", "(right", "to", "buy)", "⁽1⁾"]),
+    ("Rule 16a-1(a)(4)", ["Rule", "16a-1(a)(4)"]),                     # a citation, not a mark
     ("\\$156.11(12)", ["$156.11", "⁽12⁾"]),
     ("1,057<sup>2</sup>", ["1,057", "⁽2⁾"]),
     ("<sup>(3)</sup>", ["⁽3⁾"]),
