@@ -27,6 +27,7 @@ import argparse
 import importlib.util
 import io
 import json
+import os
 import platform
 import runpy
 import statistics
@@ -179,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     totals: dict[str, float] = {m: 0.0 for m in methods}
     rows, pages_agreement = [], []
     total_pages = 0
+    load_before = os.getloadavg()
     t_start = time.perf_counter()
     for path in files:
         data = path.read_bytes()
@@ -224,8 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     # ---------------------------------------------------------------- report
-    print(f"corpus: {len(files)} files, {total_pages} pages (every {args.every}. case of "
-          f"{args.corpus}/form4 by name); measured in {elapsed:.0f} s")
+    load = os.getloadavg()
+    print(f"corpus: {len(files)} files, {total_pages} pages (one case in {args.every} of "
+          f"{args.corpus}/form4, by name); measured in {elapsed:.0f} s")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.1f} before, {load[0]:.1f} after "
+          "(timings grow with the load: compare ratios, or runs at the same load)")
     print(f"python {platform.python_version()}, pdfplumber {pdfplumber.__version__}, "
           f"pypdfium2 {pdfium.PYPDFIUM_INFO}, pdfium {pdfium.PDFIUM_INFO}")
     print("\nper page, ms               median   mean")
@@ -260,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "corpus": str(args.corpus), "every": args.every, "files": len(files), "pages": total_pages,
+        "cpus": os.cpu_count(), "load_average": {"before": load_before[0], "after": load[0]},
         "versions": {"python": platform.python_version(), "pdfplumber": pdfplumber.__version__,
                      "pypdfium2": str(pdfium.PYPDFIUM_INFO), "pdfium": str(pdfium.PDFIUM_INFO)},
         "per_page_ms": {"median": med, "mean": mean}, "ratios": ratios,
