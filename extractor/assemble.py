@@ -7,7 +7,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
-from .flow import Flow, Tok, join_words
+from .flow import Flow, Tok, join_words, wrap_certainty
 from .geometry import BBox
 from .grid import Grid, Row
 from .layout import Layout, is_mark, mark_before
@@ -180,7 +180,7 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
         c = from_parsed(p, value_toks, text, leaf.type, label=band.score, position=position,
                         area=_cell_area(flow, band, row))
         if leaf.wraps and len({t.line for t in value_toks}) > 1:
-            c.structure = 0.97
+            c.structure = 0.97 * wrap_certainty(value_toks)
         if leaf.field in parsed and parsed[leaf.field].value is not None:
             if c.value is not None:                      # both (A) and (D) filled
                 parsed[leaf.field].notes.append("amount in both (A) and (D)")

@@ -132,13 +132,12 @@ class Matcher:
                 best = (s, len(toks))
         score, n = best
         hit_toks = toks[:n]
-        # the superscript asterisk after a label ("Person*") belongs to the label
+        # the (superscript) asterisk after a label ("Person*") belongs to the label
         last = hit_toks[-1]
-        row = flow.lines[last.line].toks
-        k = row.index(last)
-        if k + 1 < len(row) and row[k + 1].word.sup and row[k + 1].text.strip("*") == "" \
-                and row[k + 1].x0 - last.x1 < 0.5 * em:
-            hit_toks.append(row[k + 1])
+        for star in self.by_text.get("*", []) + self.by_text.get("**", []):
+            if -0.3 * em <= star.x0 - last.x1 < 1.2 * em and abs(star.cy - last.cy) < em and star.page == last.page:
+                hit_toks.append(star)
+                break
         return Hit("", hit_toks, score / 100.0)
 
     def _next_in_column(self, line_i: int, bottom: float, x0: float, x1: float,

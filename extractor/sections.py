@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
-from .flow import Tok, join_words
+from .flow import Tok, join_words, wrap_certainty
 from .grid import Band, build_rows
 from .layout import Layout, is_mark, mark_before
 from .match import Hit
@@ -47,6 +47,7 @@ _join = join_words
 
 def _cand(toks: list[Tok], label: float, **kw) -> Cand:
     text = _join(toks)
+    kw["structure"] = kw.get("structure", 1.0) * wrap_certainty(toks)
     return Cand(text or None, list(toks), text, label=label, kind="text", **kw)
 
 
