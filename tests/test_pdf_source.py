@@ -8,9 +8,9 @@ Known differences, each only a different word boundary over the same characters:
 - pdfplumber glues words of adjacent cells whose gap is under its 3 pt tolerance ('BENTONVILLEAR',
   'Attorney-In-Fact04/03/2012'); pdfium marks the cell gap with a generated space, so the fast path
   splits them: the fast path is right.
-- pdfium drops a space glyph that overlaps the letter before it (tight justified text), so the fast
-  path glues 'PENNSYLVANIA AVE' into 'PENNSYLVANIAAVE' (samples/form4-multi-owner.pdf, and 'A Auction'
-  in the corpus): the fast path is wrong there.
+- pdfium drops a space glyph that overlaps the letter before it (tight text); the fast path puts the
+  break back between capitals from the gap (`_dropped_space`: 'PENNSYLVANIA AVE' in
+  samples/form4-multi-owner.pdf, 'A Auction' in the corpus), so this one no longer shows.
 - Chromium draws 'T' and 'ransaction' as two runs with another cell's text between them in the
   content stream; the fast path, in stream order, splits the word (corpus rsecbuy-0403).
 """
@@ -27,7 +27,7 @@ CORPUS_FORM4 = ROOT / ".." / "shared" / "corpus" / "form4"
 MIN_SHARE = 0.999
 
 # sample -> (fast-path words, pdfplumber words) that are known to differ, see the docstring
-KNOWN = {"form4-multi-owner.pdf": ({"PENNSYLVANIAAVE"}, {"PENNSYLVANIA", "AVE"})}
+KNOWN: dict[str, tuple[set[str], set[str]]] = {}
 
 
 def agreements(pdf: Path):
