@@ -27,7 +27,7 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     if data is None:
         data = read_input(path)
     doc = load_document(path, data)
-    source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)))
+    source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)), style=doc.style)
     flow = build_flow(doc)
     matcher = Matcher(flow)
     tmpl, tconf = detect_template(matcher, resolve_template(template))
@@ -38,7 +38,7 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     evidence, confidences = {}, {}
     for p, c in leaves(draft):
         evidence[p] = evidence_of(c, by_path.get(p, []))
-        confidences[p] = confidence(p, c, evidence[p], doc.kind)
+        confidences[p] = confidence(p, c, evidence[p], doc.style)
     record = build_record(draft)
     fields = field_entries(draft, flow, confidences, evidence)
     low = any(f.confidence < threshold for f in fields)

@@ -315,10 +315,10 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
         prev = last_on_line.get(t.line)
         last_on_line[t.line] = t
         # a footnote mark trails its value: printed just past the column edge, it still belongs
-        # to that value's cell (a mark-only cell's mark sits in the middle of its own column)
+        # to that value's cell (a mark-only cell's mark starts inside its own column)
         if prev is not None and prev.i in placed and b is not None and _MARK.match(t.text) and t.word.sup is not False:
             glued = t.x0 - prev.x1 < 1.0
-            near_edge = t.x0 - prev.x1 <= 3.0 * em and t.cx - b.x0 < 1.5 * em
+            near_edge = t.x0 - prev.x1 <= 3.0 * em and t.x0 - b.x0 < 0.3 * em
             if glued or near_edge:
                 b = placed[prev.i]
         # left-aligned text that runs past its column ("X Chief Executive Officer") stays together

@@ -200,7 +200,13 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     officer = out.get("is_officer", Cand(False)).value
     other = out.get("is_other", Cand(False)).value
     other_hit = option_hits.get("is_other")
-    if officer and other:
+    apart = _columns_apart(rest, other_hit, em)
+    if apart is not None:
+        # text under the Officer option and text under the Other option (the newer rendering's two
+        # cells) are the title and the other text, whichever boxes are checked
+        title, spec = apart
+        s = 1.0 if officer and other else 0.9
+    elif officer and other:
         title, spec, s = _split_title_other(rest, other_hit, em)
     elif other and not officer:
         title, spec, s = [], rest, 1.0
@@ -209,6 +215,18 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     out["officer_title"] = _cand(title, base, structure=s)
     out["other_text"] = _cand(spec, base, structure=s)
     return out
+
+
+def _columns_apart(rest: list[Tok], other_hit: Hit | None, em: float) -> tuple[list[Tok], list[Tok]] | None:
+    if other_hit is None or not rest:
+        return None
+    edge = other_hit.x0 - 0.5 * em
+    left = [t for t in rest if t.x1 < edge]
+    right = [t for t in rest if t.x0 >= edge]
+    if left and right and len(left) + len(right) == len(rest) and \
+            min(t.x0 for t in right) - max(t.x1 for t in left) > 1.0 * em:
+        return left, right
+    return None
 
 
 def _split_title_other(rest: list[Tok], other_hit: Hit | None, em: float) -> tuple[list[Tok], list[Tok], float]:

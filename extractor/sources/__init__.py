@@ -67,10 +67,11 @@ def load_document(path: str, data: bytes | None = None) -> Document:
         pages, image_only = read_pdf_pages(data)
         if image_only and len(image_only) == len(pages):
             raise CorruptInput("the PDF has no text layer (a scan); OCR support is not installed in this build")
-        return Document(path, sha, "pdf", pages)
+        return Document(path, sha, "pdf", pages, style="pdf")
     if kind == "image":
         raise CorruptInput("page images need OCR, which this build does not include yet")
     if kind in ("xml", "submission", "html"):
         raise CorruptInput(f"{kind} input is not supported yet")
-    from .text import read_text_pages
-    return Document(path, sha, "text", read_text_pages(decode_text(data)))
+    from .text import read_text_pages, rendering_style
+    text = decode_text(data)
+    return Document(path, sha, "text", read_text_pages(text), style=rendering_style(text))
