@@ -55,8 +55,19 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     return ex
 
 
-def failed(path: str, err: ExtractError, sha256: str = "", kind: str = "pdf") -> Extraction:
-    """The contract's shape for an input that could not be read: record null, the reason in issues."""
+_KIND_OF_SNIFF = {"pdf": "pdf", "image": "image", "xml": "xml", "submission": "xml", "html": "html", "text": "text"}
+
+
+def failed(path: str, err: ExtractError, sha256: str = "", kind: str = "pdf", *,
+           data: bytes | None = None) -> Extraction:
+    """The contract's shape for an input that could not be read: record null, the reason in issues.
+    With the input's bytes, its hash and kind are reported too."""
+    if data is not None:
+        import hashlib
+
+        from .sources import sniff
+        sha256 = hashlib.sha256(data).hexdigest()
+        kind = _KIND_OF_SNIFF.get(sniff(data), "text") if data.strip() else kind
     return Extraction(source=Source(path=path, sha256=sha256, kind=kind, pages=0), template=None,
                       status="failed", record=None, fields=[],
                       issues=[Issue(code=err.code, severity="error", message=err.message)])

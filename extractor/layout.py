@@ -63,6 +63,8 @@ def mark_before(layout: Layout, label: Hit, toks: list[Tok] | None = None) -> Ma
     marks = layout.template.marks
     pool = toks if toks is not None else layout.flow.toks
     best: Tok | None = None
+    centre = (label.top + label.bottom) / 2
+    key = lambda t: (round(abs(t.cy - centre) / (0.5 * em)), -t.x1)   # nearest line first, then nearest left
     for t in pool:
         if t.i in label.ids:
             continue
@@ -70,7 +72,7 @@ def mark_before(layout: Layout, label: Hit, toks: list[Tok] | None = None) -> Ma
             continue
         if not (label.x0 - 8 * em <= t.x1 <= label.x0 + 0.3 * em) or t.x0 >= label.x0:
             continue
-        if best is None or t.x1 > best.x1:
+        if best is None or key(t) < key(best):
             best = t
     if best is None:
         return Mark(False, None, label)

@@ -180,7 +180,7 @@ class Matcher:
                 if h.score >= min_score and (not alone or self._alone(h)):
                     h.label = label
                     hits.append(h)
-        hits.sort(key=lambda h: (-h.score, h.first.i))
+        hits.sort(key=lambda h: (-h.score, -len(h.toks), h.first.i))   # the fuller variant wins a tie
         taken: set[int] = set()
         out = []
         for h in hits:

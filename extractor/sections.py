@@ -26,16 +26,24 @@ def reading_lines(toks: list[Tok], em: float) -> list[list[Tok]]:
     """Tokens grouped into visual lines (vertical overlap, so a smaller font beside a larger one
     stays on its line), each sorted left to right, lines top to bottom."""
     lines: list[list[Tok]] = []
+    extent: list[tuple[float, float, int]] = []         # top, bottom, page of each line so far
     for t in sorted(toks, key=lambda t: (t.top, t.x0)):
-        for ln in lines:
-            top = min(u.top for u in ln)
-            bottom = max(u.bottom for u in ln)
-            ov = min(bottom, t.bottom) - max(top, t.top)
-            if ov >= 0.5 * min(t.bottom - t.top, bottom - top) and t.page == ln[0].page:
-                ln.append(t)
+        home = None
+        for k in range(len(lines) - 1, -1, -1):            # recent lines first: tokens come top down
+            top, bottom, page = extent[k]
+            if bottom < t.top - em:
                 break
-        else:
+            ov = min(bottom, t.bottom) - max(top, t.top)
+            if ov >= 0.5 * min(t.bottom - t.top, bottom - top) and t.page == page:
+                home = k
+                break
+        if home is None:
             lines.append([t])
+            extent.append((t.top, t.bottom, t.page))
+        else:
+            top, bottom, page = extent[home]
+            lines[home].append(t)
+            extent[home] = (min(top, t.top), max(bottom, t.bottom), page)
     for ln in lines:
         ln.sort(key=lambda t: t.x0)
     lines.sort(key=lambda ln: min(t.top for t in ln))
@@ -193,6 +201,9 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
         out[field] = Cand(m.checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
                           label=min(base, h.score), kind="flag", area=(h.first.page, h.first.word.bbox))
     used = set().union(*(h.ids for h in option_hits.values())) if option_hits else set()
+    tails = lay.template.relationship.tails
+    for h in lay.matcher.find(tails, within=lambda t: t in pool and t.i not in used, min_score=0.85) if tails else []:
+        used |= h.ids
     last_option = max((h.first.i for h in option_hits.values()), default=-1)
     rest = [t for t in toks if t.i not in used and t.i not in lay.used and not is_mark(lay, t)
             and (t.i > last_option or not option_hits)]

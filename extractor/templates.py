@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ExtractError
+from .errors import EXIT_USAGE, ExtractError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -55,6 +55,7 @@ class NameAddress(_Strict):
 class Options(_Strict):
     options: dict[str, list[str]]
     boilerplate: list[str] = []
+    tails: list[str] = []
 
 
 class Marks(_Strict):
@@ -170,6 +171,7 @@ class Template(_Strict):
 
 class TemplateError(ExtractError):
     code = "bad_template"
+    exit_code = EXIT_USAGE          # a bad --template is a usage error, not a bad input
 
 
 def load_template(path: Path) -> Template:
@@ -179,7 +181,9 @@ def load_template(path: Path) -> Template:
     except OSError as e:
         raise TemplateError(f"cannot read template {path}: {e.strerror}") from None
     except yaml.YAMLError as e:
-        raise TemplateError(f"template {path} is not valid YAML: {e}") from None
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise TemplateError(f"template {path} is not valid YAML{where}: {getattr(e, 'problem', None) or 'syntax error'}") from None
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
