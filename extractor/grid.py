@@ -330,27 +330,47 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
             stray.append(t)
             continue
         by.setdefault((b.leaf.key, t.line), []).append(t)
-    shifts = _page_shifts([t for v in by.values() for t in v])
+    shifts = _page_shifts(by)
     frags = [_Frag(k, sorted(v, key=lambda t: t.x0), shifts[v[0].page]) for (k, _), v in by.items()]
     frags.sort(key=lambda f: f.cy)
     return frags, stray
 
 
-def _page_shifts(toks: list[Tok]) -> dict[int, float]:
-    """Per page, how far to move its body up so it starts right under the previous page's body."""
+def _page_shifts(by: dict[tuple[str, int], list[Tok]]) -> dict[int, float]:
+    """Per page, how far to move its body up so it continues right under the previous page's
+    body, one ordinary wrapped-line gap below it: a page break is no evidence of a row break."""
+    toks = [t for v in by.values() for t in v]
     shifts: dict[int, float] = {}
     pages = sorted({t.page for t in toks})
+    if len(pages) < 2:
+        return {p: 0.0 for p in pages}
+    line_gap = _wrapped_line_gap(by)
     acc = 0.0
     prev_bottom = None
     for p in pages:
         on = [t for t in toks if t.page == p]
         top = min(t.top for t in on)
         if prev_bottom is not None:
-            line_gap = 0.25 * statistics.median(t.bottom - t.top for t in on)
             acc = top - (prev_bottom + line_gap)
         shifts[p] = acc
         prev_bottom = max(t.bottom for t in on) - acc
     return shifts
+
+
+def _wrapped_line_gap(by: dict[tuple[str, int], list[Tok]]) -> float:
+    """The usual gap between two lines of one wrapped cell: consecutive lines of one column on
+    one page that are closer than an em."""
+    per_band: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    for (key, _), v in by.items():
+        per_band.setdefault((key, v[0].page), []).append((min(t.top for t in v), max(t.bottom for t in v)))
+    gaps = []
+    for spans in per_band.values():
+        spans.sort()
+        for (t0, b0), (t1, b1) in zip(spans, spans[1:]):
+            g = t1 - b0
+            if -0.5 < g < 0.8 * max(b0 - t0, 1e-6):
+                gaps.append(max(g, 0.0))
+    return statistics.median(gaps) if gaps else 0.0
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,
