@@ -101,7 +101,12 @@ def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
         alone = kind != "signature_caption"
         for h in matcher.find(labels, min_score=0.88, alone=alone) if labels else []:
             lay.stops.append((h.top, kind, h))
-    for h in matcher.find(sec.boilerplate, min_score=0.8):
+    # each printed note appears once; the same words again are the filer's (a remark quoting it)
+    seen: set[str] = set()
+    for h in sorted(matcher.find(sec.boilerplate, min_score=0.8), key=lambda h: h.first.i):
+        if h.label in seen:
+            continue
+        seen.add(h.label)
         lay.stops.append((h.top, "boilerplate", h))
         lay.used |= h.ids
     for table in template.tables:

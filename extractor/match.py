@@ -138,7 +138,7 @@ class Matcher:
         for star in self.by_text.get("*", []) + self.by_text.get("**", []):
             beside = -0.3 * em <= star.x0 - last.x1 < 1.2 * em and abs(star.cy - last.cy) < em
             wrapped = abs(star.x0 - first.x0) < em and 0 < star.top - last.bottom < 1.0 * em and \
-                len(flow.lines[star.line].toks) == 1
+                not any(u is not star and star.x0 <= u.x0 < star.x1 + 4 * em for u in flow.lines[star.line].toks)
             if (beside or wrapped) and star.page == last.page:
                 hit_toks.append(star)
                 break
