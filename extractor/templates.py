@@ -174,10 +174,31 @@ class TemplateError(ExtractError):
     exit_code = EXIT_USAGE          # a bad --template is a usage error, not a bad input
 
 
+def _deep_merge(base: dict, over: dict) -> dict:
+    """`over` on top of `base`: mappings merge key by key, anything else is replaced."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """A template's data, with `extends: <file>` resolved (the form it differs from)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise TemplateError(f"template {path}: expected a mapping of keys")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    base_path = (path.parent / parent).resolve()
+    if base_path in seen:
+        raise TemplateError(f"template {path}: `extends` loops back to {base_path.name}")
+    return _deep_merge(_read_yaml(base_path, seen + (path.resolve(),)), data)
+
+
 def load_template(path: Path) -> Template:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Template.model_validate(data)
+        return Template.model_validate(_read_yaml(path))
     except OSError as e:
         raise TemplateError(f"cannot read template {path}: {e.strerror}") from None
     except yaml.YAMLError as e:
