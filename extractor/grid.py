@@ -257,6 +257,32 @@ def extend_header(flow: Flow, table: Table, header_bottom: float, header_ids: se
     return header_bottom
 
 
+def refine_sub_edges(bands: list[Band], body: list[Tok]) -> None:
+    """Move the edge between two sub-columns into the body's own whitespace between them.
+
+    Sub-headers are left-aligned in the modern look ("Title" | "Amount or Number of Shares") and
+    centred in the 2003 look, so the midpoint between them can cut a centred value ("Common Stock")
+    in two. Between the end of one sub-header and the start of the next, the edge goes to the middle
+    of the widest stretch no body word crosses."""
+    for a, b in zip(bands, bands[1:]):
+        if a.leaf.number != b.leaf.number or a.header is None or b.header is None:
+            continue
+        lo, hi = min(a.header.x1, b.header.x0), b.header.x0
+        if hi - lo < 1.0:
+            continue
+        spans = sorted((max(t.x0, lo), min(t.x1, hi)) for t in body if t.x1 > lo and t.x0 < hi)
+        free, x = [], lo
+        for s0, s1 in spans:
+            if s0 > x:
+                free.append((s0 - x, x, s0))
+            x = max(x, s1)
+        if hi > x:
+            free.append((hi - x, x, hi))
+        if free:
+            _, f0, f1 = max(free)
+            a.x1 = b.x0 = (f0 + f1) / 2
+
+
 def _cy(h: Hit) -> float:
     return (h.top + h.bottom) / 2
 

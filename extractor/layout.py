@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .flow import Flow, Tok
-from .grid import Band, Grid, Header, build_rows, read_header
+from .grid import Band, Grid, Header, build_rows, read_header, refine_sub_edges
 from .match import Hit, Matcher
 from .templates import Template
 
@@ -183,6 +183,8 @@ def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
     body_bottom = lay.next_stop(hdr.bottom - 0.1)
     body = [t for t in flow.toks if hdr.bottom + 0.1 <= t.cy < body_bottom and t.i not in lay.used]
     bands_by_page, body = _continuation_headers(lay, table, hdr, body, body_bottom)
+    for page, bands in bands_by_page.items():
+        refine_sub_edges(bands, [t for t in body if t.page == page])
     rows, stray = build_rows(flow, bands_by_page, body)
     end = body_bottom if body_bottom != float("inf") else max((t.bottom for t in body), default=hdr.bottom)
     return Grid(table, caption, hdr.bottom, end, hdr.bands, rows, hdr.ids, stray)
