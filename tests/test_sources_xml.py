@@ -79,6 +79,25 @@ def test_form3_rows_are_holdings():
     assert rec.derivative_holdings[0].underlying_security_shares == Decimal("157.5270")
 
 
+@pytest.mark.parametrize("form, form_type, timeliness, shown", [
+    ("4", "5", "", True),       # a Form 5 transaction reported on a Form 4: early, EDGAR prints "V"
+    ("4", "4", "E", True),      # reported early, said outright
+    ("4", "4", "", False),
+    ("5", "4", "L", False),     # a late Form 4 transaction on a Form 5 is not voluntary
+    ("5", "5", "", False),
+])
+def test_v_column_as_edgar_prints_it(form, form_type, timeliness, shown):
+    """The "V" column: guards against reading only transactionTimeliness, which left the V that
+    EDGAR prints for Form 5 transactions on a Form 4 unticked (corpus form4/rsecbuy-0242)."""
+    when = f"<transactionTimeliness><value>{timeliness}</value></transactionTimeliness>" if timeliness else ""
+    xml = (f"<?xml version='1.0'?>\n<ownershipDocument><documentType>{form}</documentType><nonDerivativeTable>"
+           f"<nonDerivativeTransaction><securityTitle><value>Common Stock</value></securityTitle>"
+           f"<transactionCoding><transactionFormType>{form_type}</transactionFormType>"
+           f"<transactionCode>G</transactionCode></transactionCoding>{when}"
+           f"</nonDerivativeTransaction></nonDerivativeTable></ownershipDocument>").encode()
+    assert extract("v.xml", data=xml).record.non_derivative_transactions[0].voluntarily_reported is shown
+
+
 def test_submission_without_xml_takes_the_text_path():
     """A pre-2003 submission carries the form as text: it is read by the text analyzer (not
     refused, not mistaken for XML), and lines count from the top of the submission file."""

@@ -156,12 +156,14 @@ def read_ownership_xml(data: bytes, first_line: int = 1) -> dict:
 class _Reader:
     def __init__(self, line_offset: int):
         self.offset = line_offset
+        self.form = ""          # "3", "4" or "5": set from documentType before any row is read
 
     def record(self, root) -> dict:
         rec = {k: self.leaf(root, path, kind) for k, (path, kind) in TOP_FIELDS.items()}
         dtype = rec["document_type"].value
         if dtype not in DOCUMENT_TYPES:
             raise NotAForm(f"ownership XML of document type {dtype!r}; this tool reads Forms 3, 4 and 5")
+        self.form = dtype[0]
         for k in BOXES_ON[dtype[0]]:
             rec[k].value = bool(rec[k].value)
         rec["issuer"] = {"name": self.leaf(root, "issuer/issuerName", "str"),
@@ -192,11 +194,16 @@ class _Reader:
         for f, kind in ROW_FIELDS[sec].items():
             node = next((n for p in FIELD_PATHS[f] if (n := _find(el, p)) is not None), None)
             if f == "voluntarily_reported":
-                # the "V" column: transactionTimeliness "E" (reported early, voluntarily); "L" (late),
-                # blank or absent leave the column unmarked, which is a "no" on a transaction row
+                # the "V" column: transactionTimeliness "E" (reported early, voluntarily), or a
+                # Form 5 transaction (transactionFormType 5) reported on a Form 4, which is early by
+                # definition and which EDGAR's rendering marks "V" even with the timeliness left out;
+                # "L" (late), blank or absent leave the column unmarked: a "no" on a transaction row
                 leaf = self.text_leaf(node, "str", value_child=True) if node is not None else \
                     XmlLeaf(None, line=self.line(el), element="transactionTimeliness")
-                leaf.value, leaf.kind = (leaf.value or "").upper() == "E", "bool"
+                form_type = _find(el, "transactionCoding/transactionFormType")
+                form5_on_form4 = self.form == "4" and form_type is not None and \
+                    "".join(form_type.itertext()).strip() == "5"
+                leaf.value, leaf.kind = (leaf.value or "").upper() == "E" or form5_on_form4, "bool"
                 row[f] = leaf
             elif node is None:
                 row[f] = XmlLeaf(None, kind=kind, line=self.line(el), element=FIELD_PATHS[f][0].split("/")[-1])

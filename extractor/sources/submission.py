@@ -24,16 +24,13 @@ _OWNERSHIP_TYPES = {b"3", b"3/A", b"4", b"4/A", b"5", b"5/A"}
 def read_submission(path: str, sha256: str, data: bytes) -> Document:
     """-> an `xml` Document (the exact record) when the submission holds ownership XML, else a
     `text` or `html` Document of the form's own document. NotAForm for another form type."""
-    docs = [(m.start(1), m.group(1)) for m in _DOCUMENT.finditer(data)]
-    if not docs:
-        raise CorruptInput("EDGAR submission without any <DOCUMENT> block (truncated file?)")
-    for start, doc in docs:
-        x = _XML.search(doc)
-        if x and b"<ownershipdocument" in x.group(1)[:4096].lower():
-            from .edgar_xml import read_ownership_xml
-            at = start + x.start(1)
-            record = read_ownership_xml(x.group(1), first_line=data.count(b"\n", 0, at) + 1)
-            return Document(path, sha256, "xml", [], exact_record=record, style="xml")
+    docs = _documents(data)
+    found = ownership_xml(data)
+    if found is not None:
+        from .edgar_xml import read_ownership_xml
+        xml, first_line = found
+        record = read_ownership_xml(xml, first_line=first_line)
+        return Document(path, sha256, "xml", [], exact_record=record, style="xml")
     start, doc = _form_document(data, docs)
     t = _TEXT.search(doc)
     body_at = start + (t.start(1) if t else 0)
@@ -52,6 +49,24 @@ def read_submission(path: str, sha256: str, data: bytes) -> Document:
             if w.line is not None:
                 w.line += offset
     return Document(path, sha256, kind, pages, style=style)
+
+
+def _documents(data: bytes) -> list[tuple[int, bytes]]:
+    """The submission's `<DOCUMENT>` blocks with their offsets in the file."""
+    docs = [(m.start(1), m.group(1)) for m in _DOCUMENT.finditer(data)]
+    if not docs:
+        raise CorruptInput("EDGAR submission without any <DOCUMENT> block (truncated file?)")
+    return docs
+
+
+def ownership_xml(data: bytes) -> tuple[bytes, int] | None:
+    """The ownership XML a submission carries and the file line it starts on; None when the
+    submission has none (a pre-2003 text filing). CorruptInput when there is no <DOCUMENT> at all."""
+    for start, doc in _documents(data):
+        x = _XML.search(doc)
+        if x and b"<ownershipdocument" in x.group(1)[:4096].lower():
+            return x.group(1), data.count(b"\n", 0, start + x.start(1)) + 1
+    return None
 
 
 def _form_document(data: bytes, docs: list[tuple[int, bytes]]) -> tuple[int, bytes]:
