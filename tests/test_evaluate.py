@@ -279,6 +279,8 @@ def test_reliability_diagram_is_a_png(outputs, tmp_path):
         compare.attach_confidence(leaves, c["output"]["fields"])
         with_conf += sum(lf.conf is not None for lf in leaves)
     assert sum(c["n"] for c in m["reliability"]) == with_conf > 1000     # every leaf with a confidence, once
+    assert sum(c["n"] for c in m["reliability_near_one"]) == with_conf
+    assert sum(c["wrong"] for c in m["reliability_near_one"]) > 0
 
 
 def test_cli_on_corpus_case_folders_gives_the_scorers_field_accuracy(tmp_path, score):

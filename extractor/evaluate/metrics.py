@@ -53,6 +53,29 @@ def reliability(leaves: list[Leaf], bins: int = BINS) -> list[dict]:
             for b in range(bins)]
 
 
+# confidence bins by decade of the error the confidence predicts (1 - c): most leaves sit above
+# 0.99, where the 10 equal bins of the ECE see one bar; these show whether 0.999 means 1 in 1000
+NEAR_ONE = (0.9, 0.99, 0.999, 0.9999)
+
+
+def reliability_near_one(leaves: list[Leaf]) -> list[dict]:
+    """Per bin [0, 0.9), [0.9, 0.99), [0.99, 0.999), [0.999, 0.9999), [0.9999, 1]: leaves with a
+    confidence in it, the error they predict (mean of 1 - c) and the error observed."""
+    edges = (0.0, *NEAR_ONE, math.inf)
+    cells = [{"lo": lo, "hi": min(hi, 1.0), "n": 0, "wrong": 0, "predicted_error": 0.0}
+             for lo, hi in zip(edges, edges[1:])]
+    for lf in leaves:
+        if lf.conf is not None:
+            cell = next(c for c, hi in zip(cells, edges[1:]) if lf.conf < hi)
+            cell["n"] += 1
+            cell["wrong"] += not lf.ok
+            cell["predicted_error"] += 1.0 - lf.conf
+    for c in cells:
+        c["predicted_error"] = c["predicted_error"] / c["n"] if c["n"] else None
+        c["observed_error"] = c["wrong"] / c["n"] if c["n"] else None
+    return cells
+
+
 def ece(leaves: list[Leaf], bins: int = BINS) -> float:
     cells = reliability(leaves, bins)
     total = sum(c["n"] for c in cells)
@@ -169,7 +192,7 @@ def score_results(results: list[dict]) -> dict:
                     "field_acc": rate(sum(lf.ok for lf in v["leaves"]), len(v["leaves"])),
                     "exact": rate(sum(c["exact"] for c in v["cases"]), len(v["cases"])),
                     "failures": sum(c["status"] != "ok" for c in v["cases"]),
-                    **confidence_figures(v["conf"]), "reliability": reliability(v["conf"])}
+                    **confidence_figures(v["conf"])}
                 for k, v in sorted(buckets.items())}
 
     nonnull = [lf for lf in all_leaves if lf.nonnull]
@@ -189,6 +212,7 @@ def score_results(results: list[dict]) -> dict:
         "unknown_pred_keys": unknown_total,
         "confidence": confidence_figures(conf_leaves),
         "reliability": reliability(conf_leaves),
+        "reliability_near_one": reliability_near_one(conf_leaves),
         "review_flag": {
             "needs_review": sum(c["extraction_status"] == "needs_review" for c in extracted),
             "not_exact": sum(not c["exact"] for c in extracted),

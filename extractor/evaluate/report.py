@@ -93,38 +93,40 @@ def write_json(m: dict, pairing: Pairing, path: Path) -> None:
 
 
 def write_plot(m: dict, path: Path) -> None:
-    """Reliability diagram: per confidence bin, the observed accuracy against the mean
-    confidence (overall bars, one line per document type), and below it how many leaves each
-    bin holds. A calibrated tool sits on the diagonal."""
+    """Reliability diagram. Left: per confidence bin (the ECE's 10 bins), observed accuracy
+    against mean confidence, with the number of leaves in each bin; a calibrated tool sits on the
+    diagonal. Right: the same near 1, where nearly every leaf is: the error a bin's confidence
+    predicts (1 - c) against the error observed, by decade, on log scales."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    cells = m["reliability"]
-    fig, (ax, axn) = plt.subplots(2, 1, figsize=(7, 8), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    fig, (ax, az) = plt.subplots(1, 2, figsize=(12, 5.5))
+    cells = [c for c in m["reliability"] if c["n"]]
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="calibrated")
-    full = [c for c in cells if c["n"]]
-    ax.bar([c["lo"] for c in full], [c["accuracy"] for c in full], width=[c["hi"] - c["lo"] for c in full],
-           align="edge", color="#9ecae1", edgecolor="#3182bd", label="observed accuracy (all)")
-    ax.plot([c["confidence"] for c in full], [c["accuracy"] for c in full], "o", color="#08519c",
-            label="mean confidence of the bin")
-    for c in full:
-        ax.annotate(f"{c['n']}", ((c["lo"] + c["hi"]) / 2, c["accuracy"]), textcoords="offset points",
+    ax.bar([c["lo"] for c in cells], [c["accuracy"] for c in cells], width=[c["hi"] - c["lo"] for c in cells],
+           align="edge", color="#9ecae1", edgecolor="#3182bd", label="observed accuracy")
+    ax.plot([c["confidence"] for c in cells], [c["accuracy"] for c in cells], "o", color="#08519c",
+            label="at the bin's mean confidence")
+    for c in cells:
+        ax.annotate(f"n={c['n']}", ((c["lo"] + c["hi"]) / 2, c["accuracy"]), textcoords="offset points",
                     xytext=(0, 3), ha="center", fontsize=7)
-    for dtype, figs in m["per_document_type"].items():
-        pts = [c for c in figs.get("reliability", []) if c["n"]]
-        if pts and len(m["per_document_type"]) > 1:
-            ax.plot([c["confidence"] for c in pts], [c["accuracy"] for c in pts], marker=".", linewidth=1,
-                    label=f"Form {dtype}")
-    ax.set(xlim=(0, 1), ylim=(0, 1.05), ylabel="observed accuracy",
-           title=f"Reliability: {sum(c['n'] for c in cells)} leaves of {m['n']} filings, "
-                 f"ECE {_f(m['confidence']['ece'], 3)}")
+    ax.set(xlim=(0, 1), ylim=(0, 1.08), xlabel="confidence", ylabel="observed accuracy",
+           title=f"{sum(c['n'] for c in cells)} leaves of {m['n']} filings: ECE {_f(m['confidence']['ece'], 4)}")
     ax.legend(loc="upper left", fontsize=8)
-    axn.bar([c["lo"] for c in cells], [max(c["n"], 0) for c in cells], width=[c["hi"] - c["lo"] for c in cells],
-            align="edge", color="#bdbdbd", edgecolor="#636363")
-    if any(c["n"] for c in cells):
-        axn.set_yscale("log")
-    axn.set(xlabel="confidence", ylabel="leaves")
+
+    near = [c for c in m["reliability_near_one"] if c["n"]]
+    floor = 0.5 / max([c["n"] for c in near] + [1])     # where "none wrong" is drawn on a log axis
+    lo = min([floor] + [c["predicted_error"] for c in near if c["predicted_error"]]) / 2
+    az.plot([lo, 1], [lo, 1], linestyle="--", color="grey", linewidth=1, label="calibrated")
+    for c in near:
+        x = max(c["predicted_error"], lo)
+        y, marker = (c["observed_error"], "o") if c["wrong"] else (floor, "v")
+        az.plot([x], [y], marker, color="#08519c", markersize=7)
+        az.annotate(f"{c['wrong']}/{c['n']} wrong\nconf {c['lo']:g}\u2013{c['hi']:g}", (x, y),
+                    textcoords="offset points", xytext=(6, -4), fontsize=7)
+    az.set(xscale="log", yscale="log", xlim=(lo, 1), ylim=(lo, 1), xlabel="predicted error (1 - confidence)",
+           ylabel="observed error rate", title="near 1, by decade (\u25bc: none wrong)")
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=110)
     plt.close(fig)
