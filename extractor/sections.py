@@ -122,6 +122,15 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
     keys = ["city", "state", "zip_code"]
     if not toks:
         return {k: Cand(None, label=label, kind="text") for k in keys}
+    lines = reading_lines(toks, em)
+    if len(lines) > 1:
+        # a city wrapped around the state and zip in a narrow box ("SAN" / "CA 94103" / "FRANCISCO")
+        for ln in lines:
+            tail = " ".join(t.text for t in ln[1:])
+            if _STATE.match(ln[0].text) and (not tail or (len(tail) <= 10 and any(ch.isdigit() for ch in tail))):
+                city = [t for other in lines if other is not ln for t in other]
+                return {"city": _cand(city, label, structure=0.9), "state": _cand(ln[:1], label, structure=0.9),
+                        "zip_code": _cand(ln[1:], label, structure=0.9)}
     spread = len(caps) == 3 and caps[1].x0 - caps[0].x0 > 3 * em and caps[2].x0 - caps[1].x0 > 2 * em
     if spread and all(t.bottom <= min(c.top for c in caps) + 0.2 * em for t in toks):
         edges = [caps[1].x0 - 0.5 * em, caps[2].x0 - 0.5 * em]
