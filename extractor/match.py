@@ -153,13 +153,19 @@ class Matcher:
             if ln.page != self.flow.lines[line_i].page:
                 return None
             # a wrapped line starts under the first, or a little left of it (centred text, or a
-            # text dump that shifted it past a mark: "X below)" — a lone mark never continues a
-            # label); the nearest start wins
+            # text dump that shifted it past a mark — a lone mark never continues a label)
             ok = [t for t in ln.toks if within is None or within(t)]
-            under = [t for t in ok if x0 - 0.6 * em <= t.x0 <= x1]
-            left = [t for t in ok if x0 - 3.0 * em <= t.x0 < x0 - 0.6 * em and len(t.norm) > 2 and t.norm[0].isalnum()]
-            if under or left:
-                return min(under or left, key=lambda t: abs(t.x0 - x0)), ln.i
+            under = sorted((t for t in ok if x0 - 0.6 * em <= t.x0 <= x1), key=lambda t: t.x0)
+            left = sorted((t for t in ok if x0 - 3.0 * em <= t.x0 < x0 - 0.6 * em
+                           and len(t.norm) > 2 and t.norm[0].isalnum()), key=lambda t: t.x0)
+            if under:
+                u = under[0]
+                # the line starts a little left, right before the word under the column
+                # ("X title below)"), unless the word under the column starts the column itself
+                lead = [t for t in left if 0 <= u.x0 - t.x1 <= 1.0 * em]
+                return (lead[0] if lead and u.x0 > x0 + 0.6 * em else u), ln.i
+            if left:
+                return left[-1], ln.i
         return None
 
     # ------------------------------------------------------------------ public
