@@ -306,3 +306,13 @@ def test_cli_on_corpus_case_folders_gives_the_scorers_field_accuracy(tmp_path, s
     assert re.fullmatch(r"EVAL field_acc=\d\.\d{4} exact=\d\.\d{4} capture@5=\S+ ece=\S+ failures=0 n=4", last)
     assert f"field_acc={theirs['field_acc']:.4f}" in last
     assert "first 3 of" in pr.stdout and png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("args, code, message", [
+    ([], 2, "give folders or files"),
+    (["/nonexistent/archive"], 3, "no such file or folder: /nonexistent/archive"),
+])
+def test_cli_bad_command_line_is_one_line(args, code, message):
+    pr = subprocess.run([str(EXTRACT), "eval", *args], capture_output=True, text=True, timeout=60)
+    lines = pr.stderr.strip().splitlines()
+    assert pr.returncode == code and len(lines) == 1 and lines[0].startswith(f"extract eval: {message}")
