@@ -186,10 +186,11 @@ def _submission(xml: bytes, accession: str) -> bytes:
 def archive(tmp_path) -> Path:
     """An archive as users keep one: renderings named by accession number in one folder, their XML
     elsewhere (an .xml in a folder named by the accession, a submission .txt named by its 18
-    digits), one filing without XML, one corpus-style case folder, and files that are neither."""
+    digits), one filing without XML, one corpus-style case folder, and files that are neither;
+    one filing is a symbolic link whose target has no accession number in its name."""
     a, b, c = (CORPUS / "form4" / n for n in ("darkmind-0001", "datamule-0003", "datamule-0004"))
     (tmp_path / "pdf").mkdir()
-    shutil.copy(a / "form.pdf", tmp_path / "pdf" / "0001209191-23-019006.pdf")
+    (tmp_path / "pdf" / "0001209191-23-019006.pdf").symlink_to(a / "form.pdf")      # the name counts, not the target's
     shutil.copy(b / "form.md", tmp_path / "pdf" / "Form4_0000073124-23-000024.md")
     shutil.copy(c / "form.pdf", tmp_path / "pdf" / "0000000001-23-000001.pdf")        # no XML anywhere
     (tmp_path / "xml" / "0001209191-23-019006").mkdir(parents=True)

@@ -6,14 +6,16 @@ from (an `.xml` ownershipDocument, or an EDGAR full-submission `.txt` holding it
 1. `--pairs pairs.csv`: explicit rows `filing,xml` (paths relative to the CSV's folder);
 2. by accession number (`0001209191-23-019006`, or its 18 digits without dashes) found in the
    file's name or, failing that, in the names of the folders above it;
-3. by folder: a filing without an accession number of its own goes with the one XML of its
-   folder, as in a corpus case folder holding `form.pdf` + `source.xml`.
+3. by folder: a filing that no XML matched by accession number goes with the one XML of its own
+   folder (unless that XML names another accession number), as in a corpus case folder holding
+   `form.pdf` + `source.xml`.
 
 Filings left without an XML are reported (`Pairing.unmatched`), never silently dropped.
 """
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,16 +66,19 @@ def is_ownership_xml(path: Path) -> bool:
         return False
 
 
-def _files(root: Path) -> list[Path]:
-    if root.is_file():
-        return [root]
+def _files(given: Path) -> list[Path]:
+    """The files under a folder given (hidden ones left out), or the file given; absolute, so a
+    file given by itself and one found in a folder compare as the same place."""
+    if not given.is_dir():
+        return [given.absolute()]
+    root = given.absolute()
     return sorted(p for p in root.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(root).parts))
 
 
 def _label(path: Path, root: Path | None) -> str:
     """The filing's name in the report: its path from the folder above the one given."""
     if root is None:
-        return str(path)
+        return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
     return str(path.relative_to(root.parent)) if root.parent != root else str(path)
 
 
@@ -116,8 +121,8 @@ def find_pairs(roots: list[Path], input_name: str | None = None, pairs_csv: Path
     xmls: list[tuple[Path, Path | None]] = []
     for given in roots:
         # a file given by itself may take its accession number from any folder above it
-        root = given.resolve() if given.is_dir() else None
-        for f in _files(root or given):
+        root = given.absolute() if given.is_dir() else None
+        for f in _files(given):
             truth_file = is_ownership_xml(f)
             if truth_file:
                 xmls.append((f, root))
