@@ -10,6 +10,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
+from .furniture import drop_furniture
 from .geometry import BBox
 from .page import Document, Word
 
@@ -130,6 +131,7 @@ def wrap_certainty(toks: list[Tok]) -> float:
 
 
 def build_flow(doc: Document) -> Flow:
+    drop_furniture(doc.pages, printed=not doc.is_text)
     toks: list[Tok] = []
     lines: list[Line] = []
     page_top: dict[int, float] = {}
