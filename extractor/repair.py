@@ -183,7 +183,9 @@ def _search(text: str, kind: str, max_cost: float, limit: int) -> tuple[tuple[fl
             read = text[i:i + k]
             for printed, c in _SUBS.get(read, ()) if len(read) == k else ():
                 if all(p in alphabet for p in printed):
-                    valid_read = all(r in alphabet for r in read)
+                    # a valid character read as another valid one (a digit for a digit): dear, and
+                    # at most MAX_SWAPS per reading, which bounds the search; separators swap freely
+                    valid_read = all(r in alphabet and r.isalnum() for r in read)
                     if valid_read and swaps >= MAX_SWAPS:
                         continue
                     push(cost + c, i + k, acc + printed, edits + (f"{read!r}->{printed!r}",),

@@ -36,16 +36,20 @@ def to_grey(img: Image.Image) -> Image.Image:
     return img.convert("L")
 
 
+def dark(grey: Image.Image, share: float = 0.75) -> np.ndarray:
+    """Ink mask of a greyscale page: darker than `share` of the paper's brightness (the page's
+    bright level, robust to a grey background and noise)."""
+    a = np.asarray(grey)
+    paper = np.percentile(a[::4, ::4], 90)
+    return a < paper * share
+
+
 def _dark_pixels(grey: Image.Image, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates (at PROFILE_DPI) of the ink pixels of the page."""
     f = min(1.0, PROFILE_DPI / dpi)
     small = grey.resize((max(1, round(grey.width * f)), max(1, round(grey.height * f))), Image.Resampling.BOX) \
         if f < 1.0 else grey
-    a = np.asarray(small, dtype=np.uint8)
-    # ink: clearly darker than the paper (the page's bright level, robust to grey backgrounds and noise)
-    paper = np.percentile(a, 90)
-    ink = a < paper * 0.6
-    ys, xs = np.nonzero(ink)
+    ys, xs = np.nonzero(dark(small, 0.6))
     return xs.astype(np.float64), ys.astype(np.float64)
 
 

@@ -32,7 +32,7 @@ from PIL import Image
 from ..errors import CorruptInput
 from ..geometry import BBox
 from ..page import Page, Word
-from .imageprep import erase, prepare, rule_mask
+from .imageprep import dark, erase, prepare, rule_mask
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -43,8 +43,12 @@ MARK_HEIGHT_PX = 120     # a mark crop is enlarged to about this height before i
 MARK_CHARS = "()0123456789"
 MARK_MIN_PT = 2.5        # a raised blob shorter than this is a speck or a quote mark
 SHORT_VALUE = 2          # a value this short that was glued to its mark is read again alone
+LONE_MARK_CONF = 0.6     # ... and for a word that is not raised, which may be a real "a" or "4"
 MIN_MARK_CONF = 0.3      # a re-read mark Tesseract is less sure of than this is not taken
+GHOST_OVERLAP = 0.6      # share of a word inside a larger one that makes it a double reading
+RULE_GLYPHS = frozenset("|[]{}!lI1/\\")   # what a vertical table rule is read as
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
+_LETTER_IN_PARENS = re.compile(r"^\([A-Za-z]{1,2}\)[.,:;]?$")
 _api_lock = threading.Lock()
 _api = None
 
@@ -130,6 +134,64 @@ def _read_words(api) -> list[_RawWord]:
     return words
 
 
+def _on_rule(ink: np.ndarray, box: tuple[int, int, int, int], reach: int) -> bool:
+    """Some pixel column within `reach` of the box is ink for three word heights through it: a
+    table rule, which no glyph is (glyphs end with their line)."""
+    x0, y0, x1, y1 = box
+    h = max(2, y1 - y0)
+    for top, bottom in ((y0 - h, y1 + h), (y0, y1 + 2 * h), (y0 - 2 * h, y1)):   # also where a rule starts or ends
+        if top < 0 or bottom > ink.shape[0]:
+            continue
+        cols = ink[top:bottom, max(0, x0 - reach):x1 + reach + 1]
+        if cols.size and cols.all(axis=0).any():
+            return True
+    return False
+
+
+def _drop_rules(ink: np.ndarray, words: list[_RawWord]) -> list[_RawWord]:
+    """Remove what Tesseract made of a table rule: a lone "|" (its box can sit a few pixels beside
+    the rule, so half a height around it is looked at) and a rule glyph glued to the first or last
+    character of a value ("|$91.4487"; only the glyph's own columns: a cell border a few points
+    after a "1" is not that "1"). `ink`: the page with its rules, not Tesseract's binary page, from
+    which it has removed them."""
+    out = []
+    for w in words:
+        syms = w.syms
+        if len(syms) == 1 and syms[0].text in RULE_GLYPHS:
+            if not _on_rule(ink, syms[0].box, max(2, (w.box[3] - w.box[1]) // 2)):
+                out.append(w)
+            continue
+        while syms and syms[0].text in RULE_GLYPHS and _on_rule(ink, syms[0].box, 1):
+            syms = syms[1:]
+        while syms and syms[-1].text in RULE_GLYPHS and _on_rule(ink, syms[-1].box, 1):
+            syms = syms[:-1]
+        if len(syms) == len(w.syms):
+            out.append(w)
+        elif syms:
+            box = _union(s.box for s in syms)
+            out.append(_RawWord("".join(s.text for s in syms), (box[0], w.box[1], box[2], w.box[3]), w.conf,
+                                w.baseline, syms))
+    return out
+
+
+def _drop_ghosts(words: list[_RawWord]) -> list[_RawWord]:
+    """Drop a word that lies mostly inside another one: Tesseract sometimes reads a stretch twice
+    from two line segmentations ("scwo" and a ghost "Wi" on top of it). Printed words do not
+    overlap, so the smaller of two that do is the ghost."""
+    if len(words) < 2:
+        return words
+    b = np.array([w.box for w in words], dtype=np.float64)
+    w_ = np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0])
+    h_ = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
+    inter = np.clip(w_, 0, None) * np.clip(h_, 0, None)
+    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    np.fill_diagonal(inter, 0.0)
+    # word i is a ghost if most of it lies inside a larger word j
+    inside = (inter > GHOST_OVERLAP * area[:, None]) & (area[None, :] > area[:, None])
+    ghost = inside.any(axis=1)
+    return [w for w, g in zip(words, ghost) if not g]
+
+
 def _raised_tail(ink: np.ndarray, w: _RawWord, dpi: float) -> int | None:
     """Pixel x where a raised tail (a glued superscript mark) starts at the end of the word, or
     None. Read from the ink, not from Tesseract's symbol boxes (which often swallow the mark into
@@ -166,11 +228,18 @@ def _raised_tail(ink: np.ndarray, w: _RawWord, dpi: float) -> int | None:
     return x0 + k
 
 
-def _looks_like_mark(w: _RawWord) -> bool:
-    """A short word OCR made of a stand-alone mark ("(2)(3)" read as "@@)", "2G)", "(29)")."""
+def _looks_like_mark(w: _RawWord, small: float) -> bool:
+    """A short word OCR may have made of a stand-alone mark: "(2)(3)" read as "@@)", "2G)" or
+    "(29)", a lone "(4)" read as "4", "®" or "a" (`small`: the height below which a one- or
+    two-character word is small print)."""
     t = w.text
-    return 2 <= len(t) <= 9 and (t.endswith((")", "]", "}")) or t.startswith(("(", "{", "["))) \
-        and sum(ch.isalpha() for ch in t) <= 2 and not _MARK.match(t)
+    if _MARK.match(t) or len(t) > 9 or sum(ch.isalpha() for ch in t) > 2 or _LETTER_IN_PARENS.match(t):
+        return False                        # "(A)", "(D)", "(I)" are labels of the form, not marks
+    if w.box[3] - w.box[1] >= small:
+        return False
+    if t.endswith((")", "]", "}")) or t.startswith(("(", "{", "[")):
+        return True
+    return len(t) <= 2 and (not t.isalpha() or w.conf < 0.9)
 
 
 def _reread(api, img: Image.Image, box: tuple[int, int, int, int], dpi: float) -> tuple[str, float] | None:
@@ -201,50 +270,75 @@ def _split(w: _RawWord, tail_x: int, ink: np.ndarray) -> tuple[_RawWord, _RawWor
     if not head:
         return None
     x0, y0, x1, y1 = w.box
-    cols = np.nonzero(ink[y0:y1 + 1, x0:tail_x].any(axis=0))[0]
-    hx1 = x0 + int(cols[-1]) + 1 if cols.size else tail_x - 1
-    value = _RawWord("".join(s.text for s in head), (x0, y0, max(x0 + 1, hx1), y1), w.conf, w.baseline, head)
     sub = ink[y0:y1 + 1, tail_x:x1 + 1]
     ys = np.nonzero(sub.any(axis=1))[0]
     xs = np.nonzero(sub.any(axis=0))[0]
     mbox = (tail_x + int(xs[0]), y0 + int(ys[0]), tail_x + int(xs[-1]) + 1, y0 + int(ys[-1]) + 1)
+    # the value's box ends where its mark begins, as the PDF's character boxes of "757,756(1)" do
+    # (the analyzer keeps a mark with the value it touches)
+    value = _RawWord("".join(s.text for s in head), (x0, y0, mbox[0], y1), w.conf, w.baseline, head)
     tail = [s for s in w.syms if s.box[0] >= tail_x]
     mark = _RawWord("".join(s.text for s in tail), mbox, w.conf, w.baseline, tail, sup=True)
     return value, mark
 
 
+def _raised_alone(w: _RawWord, k: int, boxes: np.ndarray, baselines: np.ndarray) -> bool:
+    """A small word printed raised just after the word to its left: a stand-alone superscript mark
+    ("Common Stock (1)" with the mark read as "a" or "«")."""
+    x0, y0, x1, y1 = w.box
+    h = y1 - y0
+    if len(w.text) > 4 or h <= 0:
+        return False
+    # words ending at most two of this word's heights to the left, overlapping it vertically
+    near = (boxes[:, 2] <= x0 + 1) & (boxes[:, 2] >= x0 - 2 * h) & (boxes[:, 1] < y1) & (boxes[:, 3] > y0)
+    near[k] = False
+    if not near.any():
+        return False
+    j = int(np.flatnonzero(near)[np.argmax(boxes[near, 2])])
+    left_h = boxes[j, 3] - boxes[j, 1]
+    return h < 0.8 * left_h and y1 <= baselines[j] - RAISED * left_h and y0 >= boxes[j, 1] - 0.5 * left_h
+
+
 def _second_look_at_marks(api, img: Image.Image, ink: np.ndarray, words: list[_RawWord],
                           dpi: float) -> list[_RawWord]:
     """Split raised marks off their words and read marks again (see the module docstring)."""
+    boxes = np.array([w.box for w in words], dtype=np.float64).reshape(-1, 4)
+    # small print: below most words' height (the median is an x-height: "on", "a", "was")
+    small = 0.8 * float(np.percentile(boxes[:, 3] - boxes[:, 1], 75)) if len(words) else 0.0
+    baselines = np.array([w.baseline for w in words], dtype=np.float64)
     # per word: the word as read, and (value, mark) when it ends in a raised tail
     plan: list[tuple[_RawWord, tuple[_RawWord, _RawWord] | None]] = []
-    todo: list[_RawWord] = []
-    for w in words:
+    todo: list[tuple[_RawWord, bool]] = []         # (word, raised: a mark even if a parenthesis is lost)
+    for k, w in enumerate(words):
         tail_x = _raised_tail(ink, w, dpi)
         split = _split(w, tail_x, ink) if tail_x is not None else None
         plan.append((w, split))
         if split is not None:
-            todo.append(split[1])
-        elif _looks_like_mark(w):
-            todo.append(w)
+            todo.append((split[1], True))
+        elif _raised_alone(w, k, boxes, baselines):
+            todo.append((w, True))
+        elif _looks_like_mark(w, small):
+            todo.append((w, False))
     if not todo:
         return words
     api.SetPageSegMode(7)
     api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
     pad = max(2, round(dpi / 100))
     try:
-        for w in todo:
+        for w, raised in todo:
             x0, y0, x1, y1 = w.box
-            # one pixel to the left of a raised mark: the blank column that parts it from its value
-            got = _reread(api, img, (x0 - (1 if w.sup else pad), y0 - pad, x1 + 2 * pad, y1 + pad), dpi)
-            if w.sup:
-                # raised and glued to a value: a mark, even if one parenthesis was lost
+            if w.sup:   # one pixel to the left of a split mark: the blank column that parts it from its value
+                got = _reread(api, img, (x0 - 1, y0 - pad, x1 + 2 * pad, y1 + pad), dpi)
+            else:       # Tesseract's box of a lone mark may hold one of its three glyphs only
+                h = y1 - y0
+                got = _reread(api, img, (x0 - h, y0 - pad - h // 3, x1 + h, y1 + pad + h // 3), dpi)
+            if raised:
                 text = _as_mark(got[0]) if got and got[1] >= MIN_MARK_CONF else None
                 if text:
-                    w.text, w.conf = text, got[1] * (1.0 if text == got[0] else 0.8)
-                else:
+                    w.text, w.conf, w.sup = text, got[1] * (1.0 if text == got[0] else 0.8), True
+                elif w.sup:
                     w.sup = None            # not a mark after all ("Person*"): keep the word whole
-            elif got and _MARK.match(got[0]) and got[1] >= MIN_MARK_CONF and "(0)" not in got[0]:
+            elif got and _MARK.match(got[0]) and got[1] >= LONE_MARK_CONF and "(0)" not in got[0]:
                 w.text, w.conf = got
     finally:
         api.SetVariable("tessedit_char_whitelist", "")
@@ -252,7 +346,7 @@ def _second_look_at_marks(api, img: Image.Image, ink: np.ndarray, words: list[_R
     for _w, split in plan:
         if split is not None and split[1].sup and len(split[0].text) <= SHORT_VALUE:
             x0, y0, x1, y1 = split[0].box
-            got = _reread(api, img, (x0 - pad, y0 - pad, min(x1 + pad, split[1].box[0] - 1), y1 + pad), dpi)
+            got = _reread(api, img, (x0 - pad, y0 - pad, x1 - 2, y1 + pad), dpi)
             if got and got[1] > split[0].conf and len(got[0]) <= SHORT_VALUE + 1:
                 split[0].text, split[0].conf = got
     out: list[_RawWord] = []
@@ -320,8 +414,10 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
             api.SetSourceResolution(round(dpi))
         api.Recognize()
         raw = _read_words(api)
+        # Tesseract's own binary page, which it has already taken the table rules out of
+        ink = np.asarray(api.GetThresholdedImage()) == 0
+        raw = _drop_ghosts(_drop_rules(dark(prepared), raw))
         if settings.marks:
-            ink = np.asarray(api.GetThresholdedImage()) == 0
             raw = _second_look_at_marks(api, prepared, ink, raw, dpi)
         api.Clear()
     words = [Word(w.text, BBox(w.box[0] * scale, w.box[1] * scale, w.box[2] * scale, w.box[3] * scale), number,
