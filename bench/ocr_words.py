@@ -207,17 +207,13 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="cases per dpi")
     ap.add_argument("--psm", type=int, default=OcrSettings().psm)
     ap.add_argument("--min-dpi", type=float, default=OcrSettings().min_dpi)
-    ap.add_argument("--median", type=int, default=OcrSettings().median)
     ap.add_argument("--threshold", type=int, default=OcrSettings().threshold)
-    ap.add_argument("--rules", type=int, default=OcrSettings().rules)
     ap.add_argument("--no-marks", action="store_true")
-    ap.add_argument("--var", action="append", default=[], help="tesseract variable name=value")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--brief", action="store_true", help="figures only, no confusion lists")
     a = ap.parse_args()
-    settings = OcrSettings(psm=a.psm, min_dpi=a.min_dpi, median=a.median, threshold=a.threshold, rules=a.rules, marks=not a.no_marks,
-                           variables=tuple(tuple(v.split("=", 1)) for v in a.var))
+    settings = OcrSettings(psm=a.psm, min_dpi=a.min_dpi, threshold=a.threshold, marks=not a.no_marks)
     report = run(a.dpi, a.limit, settings, a.corpus)
     if a.json:
         a.json.write_text(json.dumps(report, indent=1))

@@ -95,37 +95,3 @@ def prepare(img: Image.Image, dpi: float) -> tuple[Image.Image, float]:
     grey = to_grey(img)
     angle = estimate_skew(grey, dpi)
     return deskew(grey, angle), angle
-
-
-def _long_runs(ink: np.ndarray, length: int) -> np.ndarray:
-    """Pixels that lie on a vertical run of ink (along axis 0) at least `length` long."""
-    h = ink.shape[0]
-    idx = np.arange(h, dtype=np.int32)[:, None]
-    # rows since the last blank pixel above (inclusive), and until the next blank pixel below
-    last_blank = np.maximum.accumulate(np.where(ink, -1, idx), axis=0)
-    next_blank = np.minimum.accumulate(np.where(ink, h, idx)[::-1], axis=0)[::-1]
-    return ink & ((next_blank - last_blank - 1) >= length)
-
-
-def rule_mask(ink: np.ndarray, dpi: float, *, vertical_pt: float = 18.0, horizontal_pt: float = 36.0) -> np.ndarray:
-    """Table rules in a binarized page (True = ink): ink runs longer than any glyph (vertical ones
-    over `vertical_pt`, horizontal ones over `horizontal_pt`), grown by the blur halo beside them."""
-    rules = _long_runs(ink, round(vertical_pt / 72.0 * dpi))
-    if horizontal_pt:
-        rules |= _long_runs(ink.T, round(horizontal_pt / 72.0 * dpi)).T
-    halo = rules.copy()
-    for _ in range(max(1, round(dpi / 100))):
-        grown = halo.copy()
-        grown[1:, :] |= halo[:-1, :]
-        grown[:-1, :] |= halo[1:, :]
-        grown[:, 1:] |= halo[:, :-1]
-        grown[:, :-1] |= halo[:, 1:]
-        halo = grown
-    return halo
-
-
-def erase(img: Image.Image, mask: np.ndarray) -> Image.Image:
-    """The greyscale page with the masked pixels painted white."""
-    a = np.array(img)
-    a[mask] = 255
-    return Image.fromarray(a)

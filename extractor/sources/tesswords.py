@@ -1,0 +1,123 @@
+"""Tesseract's words as read, with their symbols, in page pixels; and the clean-up of what
+Tesseract makes of things that are not words (table rules, a stretch read twice)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+GHOST_OVERLAP = 0.6      # share of a word inside a larger one that makes it a double reading
+RULE_GLYPHS = frozenset("|[]{}!lI1/\\")   # what a vertical table rule is read as
+
+
+@dataclass(slots=True)
+class Sym:
+    """One character Tesseract read, with its box."""
+    text: str
+    box: tuple[int, int, int, int]        # pixels: x0, y0, x1, y1
+
+
+@dataclass(slots=True)
+class RawWord:
+    """One word Tesseract read: text, pixel box, confidence in [0, 1], its symbols; `sup` as in
+    `page.Word` (set for superscript marks)."""
+    text: str
+    box: tuple[int, int, int, int]
+    conf: float
+    baseline: float                       # pixel y of the word's baseline
+    syms: list[Sym] = field(default_factory=list)
+    sup: bool | None = None
+
+
+def read_words(api) -> list[RawWord]:
+    """Every word with its symbols, in one walk over Tesseract's result at symbol level."""
+    import tesserocr
+    W, S = tesserocr.RIL.WORD, tesserocr.RIL.SYMBOL
+    words: list[RawWord] = []
+    it = api.GetIterator()
+    if it is None:
+        return words
+    cur: RawWord | None = None
+    while True:
+        if it.IsAtBeginningOf(W):
+            box = it.BoundingBox(W)
+            text = it.GetUTF8Text(W)
+            if box is not None and text and text.strip():
+                base = it.Baseline(W)
+                baseline = max(base[0][1], base[1][1]) if base else box[3]
+                cur = RawWord(text.strip(), box, max(0.0, min(1.0, it.Confidence(W) / 100.0)), baseline)
+                words.append(cur)
+            else:
+                cur = None
+        if cur is not None:
+            sbox = it.BoundingBox(S)
+            stext = it.GetUTF8Text(S)
+            if sbox is not None and stext:
+                cur.syms.append(Sym(stext, sbox))
+        if not it.Next(S):
+            break
+    return words
+
+
+def _on_rule(ink: np.ndarray, box: tuple[int, int, int, int], reach: int) -> bool:
+    """Some pixel column within `reach` of the box is ink for three word heights through it: a
+    table rule, which no glyph is (glyphs end with their line)."""
+    x0, y0, x1, y1 = box
+    h = max(2, y1 - y0)
+    for top, bottom in ((y0 - h, y1 + h), (y0, y1 + 2 * h), (y0 - 2 * h, y1)):   # also where a rule starts or ends
+        if top < 0 or bottom > ink.shape[0]:
+            continue
+        cols = ink[top:bottom, max(0, x0 - reach):x1 + reach + 1]
+        if cols.size and cols.all(axis=0).any():
+            return True
+    return False
+
+
+def drop_rules(ink: np.ndarray, words: list[RawWord]) -> list[RawWord]:
+    """Remove what Tesseract made of a table rule: a lone "|" (its box can sit a few pixels beside
+    the rule, so half a height around it is looked at) and a rule glyph glued to the first or last
+    character of a value ("|$91.4487"; only the glyph's own columns: a cell border a few points
+    after a "1" is not that "1"). `ink`: the page with its rules, not Tesseract's binary page, from
+    which it has removed them."""
+    out = []
+    for w in words:
+        syms = w.syms
+        if len(syms) == 1 and syms[0].text in RULE_GLYPHS:
+            if not _on_rule(ink, syms[0].box, max(2, (w.box[3] - w.box[1]) // 2)):
+                out.append(w)
+            continue
+        while syms and syms[0].text in RULE_GLYPHS and _on_rule(ink, syms[0].box, 1):
+            syms = syms[1:]
+        while syms and syms[-1].text in RULE_GLYPHS and _on_rule(ink, syms[-1].box, 1):
+            syms = syms[:-1]
+        if len(syms) == len(w.syms):
+            out.append(w)
+        elif syms:
+            box = union(s.box for s in syms)
+            out.append(RawWord("".join(s.text for s in syms), (box[0], w.box[1], box[2], w.box[3]), w.conf,
+                                w.baseline, syms))
+    return out
+
+
+def drop_ghosts(words: list[RawWord]) -> list[RawWord]:
+    """Drop a word that lies mostly inside another one: Tesseract sometimes reads a stretch twice
+    from two line segmentations ("scwo" and a ghost "Wi" on top of it). Printed words do not
+    overlap, so the smaller of two that do is the ghost."""
+    if len(words) < 2:
+        return words
+    b = np.array([w.box for w in words], dtype=np.float64)
+    w_ = np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0])
+    h_ = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
+    inter = np.clip(w_, 0, None) * np.clip(h_, 0, None)
+    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    np.fill_diagonal(inter, 0.0)
+    # word i is a ghost if most of it lies inside a larger word j
+    inside = (inter > GHOST_OVERLAP * area[:, None]) & (area[None, :] > area[:, None])
+    ghost = inside.any(axis=1)
+    return [w for w, g in zip(words, ghost) if not g]
+
+
+def union(boxes) -> tuple[int, int, int, int]:
+    """The pixel box enclosing the boxes."""
+    bs = list(boxes)
+    return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
