@@ -74,6 +74,10 @@ def test_scan_words_land_on_the_pdf_words(marked_scan):
     found, dists = _same_spot(page.words, words)
     assert len(found) / len(words) >= 0.85
     assert statistics.median(dists) < 1.0
+    # boxes as tall as the PDF's (font ascent to descent), not the ink: the analyzer's tolerances
+    # are shares of the median word height, which ink boxes make ~30 % smaller
+    pdf_h = statistics.median(w.bbox.height for w in pdf_words)
+    assert statistics.median(w.bbox.height for w in page.words) == pytest.approx(pdf_h, rel=0.12)
     assert all(0.0 <= w.conf <= 1.0 for w in page.words)
     # confidence means something: words read right are more confident than the rest
     right = {id(w) for w in page.words if any(w.text == r.text for r in found)}

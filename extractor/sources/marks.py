@@ -119,9 +119,9 @@ def _split(w: RawWord, tail_x: int, ink: np.ndarray) -> tuple[RawWord, RawWord] 
     mbox = (tail_x + int(xs[0]), y0 + int(ys[0]), tail_x + int(xs[-1]) + 1, y0 + int(ys[-1]) + 1)
     # the value's box ends where its mark begins, as the PDF's character boxes of "757,756(1)" do
     # (the analyzer keeps a mark with the value it touches)
-    value = RawWord("".join(s.text for s in head), (x0, y0, mbox[0], y1), w.conf, w.baseline, head)
+    value = RawWord("".join(s.text for s in head), (x0, y0, mbox[0], y1), w.conf, w.baseline, head, line=w.line)
     tail = [s for s in w.syms if s.box[0] >= tail_x]
-    mark = RawWord("".join(s.text for s in tail), mbox, w.conf, w.baseline, tail, sup=True)
+    mark = RawWord("".join(s.text for s in tail), mbox, w.conf, w.baseline, tail, sup=True, line=w.line)
     return value, mark
 
 
