@@ -209,12 +209,11 @@ def main() -> None:
     ap.add_argument("--min-dpi", type=float, default=OcrSettings().min_dpi)
     ap.add_argument("--threshold", type=int, default=OcrSettings().threshold)
     ap.add_argument("--no-marks", action="store_true")
-    ap.add_argument("--rules", default=OcrSettings().rules, help="table rules painted out: v, h, vh")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--brief", action="store_true", help="figures only, no confusion lists")
     a = ap.parse_args()
-    settings = OcrSettings(psm=a.psm, min_dpi=a.min_dpi, threshold=a.threshold, marks=not a.no_marks, rules=a.rules)
+    settings = OcrSettings(psm=a.psm, min_dpi=a.min_dpi, threshold=a.threshold, marks=not a.no_marks)
     report = run(a.dpi, a.limit, settings, a.corpus)
     if a.json:
         a.json.write_text(json.dumps(report, indent=1))

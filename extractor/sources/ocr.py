@@ -26,7 +26,7 @@ from PIL import Image
 from ..errors import CorruptInput
 from ..geometry import BBox
 from ..page import Page, Word
-from .imageprep import dark, erase_rules, prepare
+from .imageprep import dark, prepare
 from .marks import second_look_at_marks
 from .tesswords import drop_ghosts, drop_rules, font_boxes, read_words
 
@@ -46,7 +46,6 @@ class OcrSettings:
                                     # 150 -> 300 dpi 84 % of numbers right instead of 69 %, but 2.4x the time)
     threshold: int = 0              # Tesseract's thresholding_method: 0 Otsu (best measured), 1 adaptive Otsu, 2 Sauvola
     marks: bool = True              # split raised footnote marks off their words and read them again
-    rules: str = ""                 # table rules painted out before OCR: "v" vertical, "h" horizontal
 
 
 def tessdata_dir() -> str:
@@ -78,8 +77,6 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
     default the image's own size at `dpi`)."""
     scan_dpi = dpi
     prepared, angle = prepare(img, dpi)
-    page_image = prepared
-    prepared = erase_rules(prepared, dpi, settings.rules)
     width, height = size if size is not None else (img.width * 72.0 / dpi, img.height * 72.0 / dpi)
     if settings.min_dpi and dpi < settings.min_dpi:
         f = settings.min_dpi / dpi
@@ -93,7 +90,7 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
         api.SetImage(prepared)
         api.SetSourceResolution(round(dpi))
         api.Recognize()
-        raw = drop_ghosts(drop_rules(dark(page_image), read_words(api)))
+        raw = drop_ghosts(drop_rules(dark(prepared), read_words(api)))
         if settings.marks:
             # Tesseract's own binary page (which it has taken the table rules out of)
             ink = np.asarray(api.GetThresholdedImage()) == 0
