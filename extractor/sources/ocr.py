@@ -4,7 +4,7 @@ One Tesseract pass per page on the prepared (grey, deskewed) image at the scan's
 words come back with boxes in PDF points (pixels / dpi * 72, top-left origin) and Tesseract's word
 confidence scaled to [0, 1], so the one layout analyzer reads a scan like a born-digital page.
 
-Footnote marks get a second look (marks.py); rule glyphs and doubled words are dropped
+Footnote marks get a second look (marks.py); what Tesseract reads a table rule as is dropped
 (tesswords.py).
 
 Why tesserocr and not the `tesseract` binary (pytesseract): the binary costs a process start, a
@@ -28,7 +28,7 @@ from ..geometry import BBox
 from ..page import Page, Word
 from .imageprep import dark, prepare
 from .marks import second_look_at_marks
-from .tesswords import drop_ghosts, drop_rules, font_boxes, read_words
+from .tesswords import drop_rules, font_boxes, read_words
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -90,7 +90,7 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
         api.SetImage(prepared)
         api.SetSourceResolution(round(dpi))
         api.Recognize()
-        raw = drop_ghosts(drop_rules(dark(prepared), read_words(api)))
+        raw = drop_rules(dark(prepared), read_words(api))
         if settings.marks:
             # Tesseract's own binary page (which it has taken the table rules out of)
             ink = np.asarray(api.GetThresholdedImage()) == 0

@@ -1,5 +1,5 @@
-"""Tesseract's words as read, with their symbols, in page pixels; and the clean-up of what
-Tesseract makes of things that are not words (table rules, a stretch read twice)."""
+"""Tesseract's words as read, with their symbols, in page pixels; what it makes of table rules
+dropped; word boxes as tall as a PDF text layer's."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-GHOST_OVERLAP = 0.6      # share of a word inside a larger one that makes it a double reading
 TALL = re.compile(r"[A-Z0-9bdfhklt$%&/]")   # a word with one of these reaches the cap height
 ASCENT, DESCENT = 1.2, 0.33              # a font's box above / below the baseline, per cap height of ink
 RULE_GLYPHS = frozenset("|[]{}!lI1/\\")   # what a vertical table rule is read as
@@ -105,24 +104,6 @@ def drop_rules(ink: np.ndarray, words: list[RawWord]) -> list[RawWord]:
             out.append(RawWord("".join(s.text for s in syms), (box[0], w.box[1], box[2], w.box[3]), w.conf,
                                 w.baseline, syms, line=w.line))
     return out
-
-
-def drop_ghosts(words: list[RawWord]) -> list[RawWord]:
-    """Drop a word that lies mostly inside another one: Tesseract sometimes reads a stretch twice
-    from two line segmentations ("scwo" and a ghost "Wi" on top of it). Printed words do not
-    overlap, so the smaller of two that do is the ghost."""
-    if len(words) < 2:
-        return words
-    b = np.array([w.box for w in words], dtype=np.float64)
-    w_ = np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0])
-    h_ = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
-    inter = np.clip(w_, 0, None) * np.clip(h_, 0, None)
-    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    np.fill_diagonal(inter, 0.0)
-    # word i is a ghost if most of it lies inside a larger word j
-    inside = (inter > GHOST_OVERLAP * area[:, None]) & (area[None, :] > area[:, None])
-    ghost = inside.any(axis=1)
-    return [w for w, g in zip(words, ghost) if not g]
 
 
 def union(boxes) -> tuple[int, int, int, int]:
