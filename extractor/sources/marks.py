@@ -30,7 +30,7 @@ MARK_CHARS = "()0123456789"
 MARK_MIN_PT = 2.5        # a raised blob shorter than this is a speck or a quote mark
 SHORT_VALUE = 2          # a value this short that was glued to its mark is read again alone
 LONE_MARK_CONF = 0.6     # a re-read mark that was not raised needs this confidence (it may be a real "a")
-MIN_MARK_CONF = 0.3      # a re-read mark Tesseract is less sure of than this is not taken
+MIN_MARK_CONF = 0.2      # a re-read raised mark Tesseract is less sure of than this is not taken
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 _LETTER_IN_PARENS = re.compile(r"^\([A-Za-z]{1,2}\)[.,:;]?$")
 
@@ -52,7 +52,10 @@ def _raised_tail(ink: np.ndarray, w: RawWord, dpi: float) -> int | None:
     rows = np.arange(sub.shape[0])[:, None]
     lowest = np.where(sub, rows, -1).max(axis=0)              # lowest ink row per column, -1 if none
     highest = np.where(sub, rows, sub.shape[0]).min(axis=0)
-    baseline = min(w.baseline - y0, float(np.percentile(lowest[has], 75)))
+    # the value's baseline: where its first characters end (Tesseract's own is pulled up by the
+    # mark when the mark's parentheses reach low)
+    inked = np.flatnonzero(has)
+    baseline = max(w.baseline - y0, float(np.median(lowest[inked[: max(1, len(inked) // 3)]])))
     limit = baseline - RAISED * height
     k = sub.shape[1]
     while k > 0 and (not has[k - 1] or lowest[k - 1] <= limit):
