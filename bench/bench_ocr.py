@@ -95,6 +95,26 @@ def bench(dpi: int, limit: int | None, corpus: Path, extract_cmd: list[str]) -> 
     return out
 
 
+def report(dpis: list[int], limit: int | None, corpus: Path, extract_cmd: list[str]) -> dict:
+    """Bench every dpi, printing one BENCH_OCR line each; -> {dpi: figures}."""
+    if not shutil.which("tesseract"):
+        sys.exit("bench_ocr: the tesseract binary is needed (apt-get install tesseract-ocr)")
+    out = {}
+    for dpi in dpis:
+        print(f"== {dpi} dpi", flush=True)
+        r = bench(dpi, limit, corpus, extract_cmd)
+        out[dpi] = r
+        print(f"BENCH_OCR dpi={dpi} extract_s_per_page={r['extract_wall']} tesseract_s_per_page={r['tesseract_wall']} "
+              f"ratio={r['ratio_wall']} (cpu: {r['extract_cpu']} / {r['tesseract_cpu']} = {r['ratio_cpu']}) "
+              f"n={r['documents']}", flush=True)
+    return out
+
+
+def run(corpus: Path) -> dict:
+    """The `make bench` hook (bench/bench.py): three scans per dpi of `corpus`/form4."""
+    return report([150, 200, 300], 3, corpus / "form4", [str(EXTRACT)])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dpi", type=int, nargs="+", default=[150, 200, 300])
@@ -103,18 +123,9 @@ def main() -> None:
     ap.add_argument("--extract", default=str(EXTRACT), help="the extract command")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args()
-    if not shutil.which("tesseract"):
-        sys.exit("bench_ocr: the tesseract binary is needed (apt-get install tesseract-ocr)")
-    report = {}
-    for dpi in a.dpi:
-        print(f"== {dpi} dpi", flush=True)
-        r = bench(dpi, a.limit, a.corpus, a.extract.split())
-        report[dpi] = r
-        print(f"BENCH_OCR dpi={dpi} extract_s_per_page={r['extract_wall']} tesseract_s_per_page={r['tesseract_wall']} "
-              f"ratio={r['ratio_wall']} (cpu: {r['extract_cpu']} / {r['tesseract_cpu']} = {r['ratio_cpu']}) "
-              f"n={r['documents']}", flush=True)
+    out = report(a.dpi, a.limit, a.corpus, a.extract.split())
     if a.json:
-        a.json.write_text(json.dumps(report, indent=1))
+        a.json.write_text(json.dumps(out, indent=1))
 
 
 if __name__ == "__main__":
