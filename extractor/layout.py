@@ -93,13 +93,20 @@ def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
     lay = Layout(flow, matcher, template)
     lay.explicit_marks = any(t.word.sup for t in flow.toks)
     em = flow.em
+    margin: dict[int, float] = {}
+    for t in flow.toks:
+        margin[t.page] = min(margin.get(t.page, t.x0), t.x0)
     sec = template.sections
 
     for kind, labels in (("footnotes", sec.footnotes), ("remarks", sec.remarks),
                          ("owners_grid", sec.owners_grid), ("signatures_heading", sec.signatures_heading),
                          ("signature_caption", sec.signature_captions)):
-        alone = kind != "signature_caption"
-        for h in matcher.find(labels, min_score=0.88, alone=alone) if labels else []:
+        heading = kind != "signature_caption"
+        for h in matcher.find(labels, min_score=0.88, alone=heading) if labels else []:
+            # a heading starts at the page's left margin; the same words inside a cell are a
+            # value ("See Explanation of Responses" wrapped in an owner's Other column)
+            if heading and h.x0 > margin.get(h.first.page, 0.0) + 3 * em:
+                continue
             lay.stops.append((h.top, kind, h))
     # each printed note appears once; the same words again are the filer's (a remark quoting it)
     seen: set[str] = set()
