@@ -2,11 +2,16 @@
 
 Evidence (each in [0, 1], 1 = no doubt): label match, value-format fit, position fit, structure
 (how a compound or a wrapped cell was split), OCR word confidence, and the validation issues that
-implicate the field. They are combined in one place, here: a logistic model over these features
-and the kind of field, fitted on the corpus by `make calibrate` (extractor/calibrate_fit.py) and
-shipped as `calibration.json`, one model per family of inputs (born-digital and text renderings;
-scans). So 0.95 means right about 19 times in 20 on data like the corpus; the scorer's
-calibration figures (ECE, capture@k) check it.
+implicate the field. They are combined in one place, here, by a product model:
+
+    P(right) = base(kind of field, input style) x  prod_e evidence_e ** w_e  x  c_err ** errors  x  c_warn ** warnings
+
+The base rate of each kind of field (dates, amounts, titles, addresses, ...) in each input style
+(born-digital PDF, Markdown-like, `pdftotext -layout`, HTML; scans have their own model) and the
+exponents are fitted on the corpus by `make calibrate` (scripts/calibrate.py) and shipped as
+`calibration.json`. Each evidence only ever lowers the probability, so a field the analyzer had
+doubts about is always among the first a reviewer sees, and 0.95 means right about 19 times in 20
+on inputs like the corpus (the scorer's ECE and capture@k figures check it).
 """
 from __future__ import annotations
 
@@ -19,9 +24,10 @@ from .candidate import Cand
 from .model import Issue
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-EVIDENCE = ("label", "fit", "position", "structure", "ocr")
+EVIDENCE = ("label", "fit", "position", "structure", "ocr", "wrap")
+PRIOR = {"w": {e: 1.0 for e in EVIDENCE}, "c_err": 0.5, "c_warn": 0.85, "base": {}, "default_base": 0.995}
 
-# Field kinds with their own base rate of error (one-hot features of the model).
+# Kinds of field with their own base rate of error.
 GROUPS = {
     "date": {"period_of_report", "date_of_original_submission", "transaction_date", "deemed_execution_date",
              "exercise_date", "expiration_date", "date"},
@@ -36,20 +42,22 @@ GROUPS = {
     "prose": {"text", "remarks"},
     "marks": {"footnote_ids"},
 }
-GROUP_NAMES = sorted(GROUPS)
-STYLES = ("pdf", "markdown", "layout", "html")
-FEATURES = (["d_" + e for e in EVIDENCE] + ["errors", "warnings", "blank", "lines", "words"] +
-            ["g_" + g for g in GROUP_NAMES] + ["signature", "owner_block"] + ["s_" + s for s in STYLES])
 
 
 def group_of(path: str) -> str:
     leaf = path.rsplit(".", 1)[-1]
     if ".footnote_ids." in path:
         return "marks"
+    if path.startswith("signatures"):
+        return "signature"
     for g, names in GROUPS.items():
         if leaf in names:
             return g
     return "prose"
+
+
+def base_key(path: str, style: str) -> str:
+    return f"{group_of(path)}|{style}"
 
 
 def evidence_of(c: Cand, issues: list[Issue]) -> dict[str, float]:
@@ -63,15 +71,11 @@ def evidence_of(c: Cand, issues: list[Issue]) -> dict[str, float]:
     return {k: round(v, 4) for k, v in ev.items()}
 
 
-def features(path: str, value, ev: dict[str, float], style: str) -> list[float]:
-    g = group_of(path)
-    x = [1.0 - max(0.0, min(1.0, ev[e])) for e in EVIDENCE]
-    x += [min(ev["errors"], 2.0), min(ev["warnings"], 2.0), 1.0 if value in (None, [], "") else 0.0,
-          min(max(ev["lines"] - 1, 0), 4) / 4.0, min(ev["words"], 20) / 20.0]
-    x += [1.0 if g == name else 0.0 for name in GROUP_NAMES]
-    x += [1.0 if path.startswith("signatures") else 0.0, 1.0 if path.startswith("reporting_owners") else 0.0]
-    x += [1.0 if style == s else 0.0 for s in STYLES]
-    return x
+def evidence_values(ev: dict[str, float]) -> dict[str, float]:
+    """The evidence as factors in (0, 1]; a value wrapped over several lines is a little less sure."""
+    out = {e: max(1e-4, min(1.0, float(ev.get(e, 1.0)))) for e in EVIDENCE if e != "wrap"}
+    out["wrap"] = 0.99 ** max(0.0, float(ev.get("lines", 1.0)) - 1.0)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -86,17 +90,19 @@ def family(style: str) -> str:
     return "scan" if style in ("scan", "image") else "digital"
 
 
+def probability(model: dict, path: str, ev: dict[str, float], style: str) -> float:
+    base = model["base"].get(base_key(path, style), model["default_base"])
+    p = base
+    for e, v in evidence_values(ev).items():
+        p *= v ** model["w"].get(e, 1.0)
+    p *= model["c_err"] ** float(ev.get("errors", 0.0)) * model["c_warn"] ** float(ev.get("warnings", 0.0))
+    return p
+
+
 def confidence(path: str, c: Cand, ev: dict[str, float], style: str, exact: bool = False) -> float:
     """Probability that the leaf is right."""
     if exact:
         return 1.0
-    model = _models().get(family(style)) or _models().get("digital")
-    x = features(path, c.value, ev, style)
-    if model is not None and len(model["coef"]) != len(x):
-        model = None                # calibration from another feature set: refit with `make calibrate`
-    if model is None:               # no calibration shipped: the evidence product, kept below 1
-        p = math.prod(1.0 - v for v in x[:5]) * (0.5 ** x[5]) * (0.85 ** x[6])
-        return round(0.5 + 0.49 * p, 4)
-    z = model["intercept"] + sum(w * v for w, v in zip(model["coef"], x))
-    p = 1.0 / (1.0 + math.exp(-z))
-    return round(min(model.get("max", 0.9995), max(model.get("min", 0.01), p)), 4)
+    model = _models().get(family(style)) or PRIOR
+    p = probability(model, path, ev, style)
+    return round(min(0.9995, max(0.001, p)), 4)

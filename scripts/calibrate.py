@@ -24,6 +24,9 @@ SETS = [
     ("form4", "form.pdf", "digital"), ("form4", "form.md", "digital"), ("form4", "form.layout.txt", "digital"),
     ("form4-variants", "form.pdf", "digital"), ("form4-variants", "form.md", "digital"),
     ("real/form4", "form.pdf", "digital"),
+    ("form3", "form.pdf", "digital"), ("form3", "form.md", "digital"), ("form3", "form.layout.txt", "digital"),
+    ("form5", "form.pdf", "digital"), ("form5", "form.md", "digital"), ("form5", "form.layout.txt", "digital"),
+    ("real/form5", "form.pdf", "digital"),
     ("form4", "scan-300.pdf", "scan"), ("form4", "scan-200.pdf", "scan"), ("form4", "scan-150.pdf", "scan"),
     ("form4-variants", "scan-150.pdf", "scan"), ("form4-variants", "scan-200.pdf", "scan"),
     ("form4-variants", "scan-300.pdf", "scan"),
@@ -40,7 +43,6 @@ def run_case(args) -> list[tuple[list[float], int, str]] | None:
     case, inp, corpus = args
     score = _score_module(Path(corpus))
     from extractor.api import extract
-    from extractor.confidence import features
     from extractor.errors import ExtractError
     from extractor.output import to_json
     try:
@@ -56,7 +58,7 @@ def run_case(args) -> list[tuple[list[float], int, str]] | None:
     for f in out["fields"]:
         if f["path"] in ok and "evidence" in f:
             ev = {k: float(v) for k, v in f["evidence"].items()}
-            rows.append((features(f["path"], f["value"], ev, style), int(ok[f["path"]]), Path(case).name))
+            rows.append(((f["path"], ev, style), int(ok[f["path"]]), Path(case).name))
     return rows
 
 
@@ -71,12 +73,64 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
 
 
 def capture(p: np.ndarray, y: np.ndarray, pct: float = 5) -> float:
-    wrong = (y == 0).sum()
+    """score.py's capture@k: ties in confidence share the budget proportionally."""
+    wrong = int((y == 0).sum())
     if not wrong:
         return 1.0
-    k = math.ceil(len(p) * pct / 100)
-    order = np.argsort(p, kind="stable")
-    return float((y[order[:k]] == 0).sum() / wrong)
+    k = math.ceil(len(p) * pct / 100 - 1e-9)
+    taken = caught = 0.0
+    for c in np.unique(p):
+        m = p == c
+        n, w = int(m.sum()), int((y[m] == 0).sum())
+        if taken >= k:
+            break
+        use = min(n, k - taken)
+        caught += w * use / n
+        taken += use
+    return caught / wrong
+
+
+def fit(rows) -> dict:
+    """Fit the product model of extractor/confidence.py: base rates per (kind of field, input
+    style) from the fields nothing cast doubt on (smoothed towards the style's rate), then the
+    exponents of the evidence and the issue factors by maximum likelihood on all fields."""
+    from scipy.optimize import minimize
+
+    from extractor.confidence import EVIDENCE, PRIOR, base_key, evidence_values
+    keys = [base_key(path, style) for (path, ev, style), y, _ in rows]
+    y = np.array([r[1] for r in rows], dtype=float)
+    vals = np.array([[evidence_values(ev)[e] for e in EVIDENCE] for (path, ev, style), _, _ in rows])
+    errs = np.array([float(ev.get("errors", 0)) for (path, ev, style), _, _ in rows])
+    warns = np.array([float(ev.get("warnings", 0)) for (path, ev, style), _, _ in rows])
+    clean = (vals.min(axis=1) >= 1.0) & (errs == 0) & (warns == 0)
+    # base rates: Beta prior centred on the overall clean rate, worth 200 fields
+    overall = (y[clean].sum() + 1) / (clean.sum() + 2)
+    base = {}
+    for k in sorted(set(keys)):
+        m = clean & (np.array(keys) == k)
+        base[k] = float((y[m].sum() + 200 * overall) / (m.sum() + 200))
+    b = np.array([base[k] for k in keys])
+    logv = np.log(vals)
+
+    def nll(theta):
+        w, c_err, c_warn = theta[:len(EVIDENCE)], theta[-2], theta[-1]
+        logp = np.log(b) + logv @ w + errs * np.log(c_err) + warns * np.log(c_warn)
+        p = np.clip(np.exp(logp), 1e-6, 1 - 1e-9)
+        prior = 0.5 * np.sum((w - 1.0) ** 2)           # exponents stay near 1 without evidence
+        return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) + prior
+
+    x0 = np.array([1.0] * len(EVIDENCE) + [PRIOR["c_err"], PRIOR["c_warn"]])
+    bounds = [(0.2, 5.0)] * len(EVIDENCE) + [(0.01, 1.0), (0.05, 1.0)]
+    res = minimize(nll, x0, bounds=bounds, method="L-BFGS-B")
+    w = {e: float(v) for e, v in zip(EVIDENCE, res.x[:len(EVIDENCE)])}
+    return {"base": base, "default_base": float(overall), "w": w, "c_err": float(res.x[-2]),
+            "c_warn": float(res.x[-1]), "fields": int(len(y)), "wrong": int((y == 0).sum())}
+
+
+def predict(model: dict, rows) -> np.ndarray:
+    from extractor.confidence import probability
+    return np.array([min(0.9995, max(0.001, probability(model, path, ev, style)))
+                     for (path, ev, style), _, _ in rows])
 
 
 def main() -> None:
@@ -85,10 +139,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", choices=["digital", "scan"])
     a = ap.parse_args()
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    from extractor.confidence import CALIBRATION_FILE, FEATURES
+    from extractor.confidence import CALIBRATION_FILE
     corpus = Path(a.corpus)
     data: dict[str, list] = {}
     for folder, inp, fam in SETS:
@@ -109,24 +162,21 @@ def main() -> None:
     except (OSError, ValueError, KeyError):
         models = {}
     for fam, sets in data.items():
-        X = np.array([r[0] for _, rows in sets for r in rows])
-        y = np.array([r[1] for _, rows in sets for r in rows])
-        groups = np.array([f"{name}/{r[2]}" for name, rows in sets for r in rows])
+        rows = [r for _, rs in sets for r in rs]
+        y = np.array([r[1] for r in rows])
+        groups = np.array([f"{name}/{r[2]}" for name, rs in sets for r in rs])
         # cross-validated by case: each case's fields are scored by a model that never saw it
         p_cv = np.zeros(len(y))
-        for tr, te in GroupKFold(n_splits=5).split(X, y, groups):
-            m = LogisticRegression(C=1.0, max_iter=2000).fit(X[tr], y[tr])
-            p_cv[te] = m.predict_proba(X[te])[:, 1]
-        m = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
-        models[fam] = {"intercept": float(m.intercept_[0]), "coef": [float(c) for c in m.coef_[0]],
-                       "features": FEATURES, "min": 0.01, "max": 0.9995, "fields": int(len(y)),
-                       "wrong": int((y == 0).sum())}
+        for tr, te in GroupKFold(n_splits=5).split(np.zeros(len(y)), y, groups):
+            m = fit([rows[i] for i in tr])
+            p_cv[te] = predict(m, [rows[i] for i in te])
+        models[fam] = fit(rows)
         print(f"[{fam}] fields {len(y)} wrong {(y == 0).sum()}  cross-validated: "
-              f"ECE {ece(p_cv, y):.4f} capture@5 {capture(p_cv, y):.3f}")
+              f"ECE {ece(p_cv, y):.4f} capture@5 {capture(p_cv, y):.3f}   exponents {models[fam]['w']}")
         start = 0
-        for name, rows in sets:
-            sl = slice(start, start + len(rows))
-            start += len(rows)
+        for name, rs in sets:
+            sl = slice(start, start + len(rs))
+            start += len(rs)
             print(f"    {name:32s} ECE {ece(p_cv[sl], y[sl]):.4f} capture@5 {capture(p_cv[sl], y[sl]):.3f} "
                   f"wrong {(y[sl] == 0).sum()}")
     CALIBRATION_FILE.write_text(json.dumps({"about": "fitted by scripts/calibrate.py (make calibrate)",
