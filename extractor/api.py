@@ -21,13 +21,14 @@ DEFAULT_THRESHOLD = 0.9
 
 
 def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_THRESHOLD,
-            template: str | None = None, debug_dir: Path | None = None) -> Extraction:
+            template: str | None = None, debug_dir: Path | None = None, ocr: str = "auto") -> Extraction:
     """Read one filing (PDF, scan, image, text rendering, HTML or EDGAR XML) into a validated
     record with per-field confidence. Raises `ExtractError` for input that cannot be read.
-    `debug_dir`: also write the pages with what the analyzer found drawn on them."""
+    `debug_dir`: also write the pages with what the analyzer found drawn on them. `ocr`: `auto`
+    (scanned pages and images are OCR'd), `always` (every page is), `never` (they are refused)."""
     if data is None:
         data = read_input(path)
-    doc = load_document(path, data)
+    doc = load_document(path, data, ocr=ocr)
     source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)), style=doc.style)
     if doc.exact_record is not None:            # EDGAR XML: the filer's own data, no layout to read
         return exact_extraction(source, doc.exact_record)

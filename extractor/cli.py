@@ -1,6 +1,6 @@
 """`extract`: the command line, a thin layer over library calls.
 
-    extract FILE... [--pretty] [--threshold 0.9] [--template ID|PATH] [--debug-image DIR]
+    extract FILE... [--pretty] [--threshold 0.9] [--template ID|PATH] [--debug-image DIR] [--ocr auto|always|never]
     extract bulk SRC... --out DIR        (extractor.bulk)
     extract export DIR --format ...      (extractor.bulk)
     extract review DIR|FILE...           (extractor.review)
@@ -58,17 +58,21 @@ def file_command(
     template: Optional[str] = typer.Option(None, "--template", help="template id (form4, ...) or YAML path"),
     debug_image: Optional[Path] = typer.Option(None, "--debug-image", metavar="DIR",
                                                help="write each page with what the analyzer found drawn on it"),
+    ocr: str = typer.Option("auto", "--ocr", metavar="auto|always|never",
+                            help="OCR scanned PDF pages and page images (auto), every page (always) or none (never)"),
 ) -> None:
     """Extract one record per input."""
     from .api import extract, failed
     from .output import to_json
-    from .sources import read_input
+    from .sources import OCR_MODES, read_input
+    if ocr not in OCR_MODES:
+        _fail(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}", 2)
     code = 0
     for path in files:
         data = None
         try:
             data = read_input(path)
-            ex = extract(path, data=data, threshold=threshold, template=template, debug_dir=debug_image)
+            ex = extract(path, data=data, threshold=threshold, template=template, debug_dir=debug_image, ocr=ocr)
         except ExtractError as e:
             typer.echo(f"extract: {path}: {e.message}", err=True)
             ex = failed(path, e, data=data)

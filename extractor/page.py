@@ -36,6 +36,9 @@ class Page:
     height: float
     words: list[Word] = field(default_factory=list)
     image_dpi: float | None = None # set for OCR'd pages (pixels = points / 72 * dpi)
+    skew: float = 0.0              # OCR'd pages: degrees the image was turned by to straighten it; word
+                                   # boxes are in the straightened page (turn the scan by -skew about its
+                                   # centre to draw them on it)
 
     @property
     def em(self) -> float:

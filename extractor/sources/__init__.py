@@ -58,8 +58,15 @@ def read_input(path: str) -> bytes:
         raise UnreadableInput(f"cannot read {path}: {e.strerror}") from None
 
 
-def load_document(path: str, data: bytes | None = None) -> Document:
-    """Read one input into pages of positioned words (or, for EDGAR XML, an exact record)."""
+OCR_MODES = ("auto", "always", "never")
+
+
+def load_document(path: str, data: bytes | None = None, ocr: str = "auto") -> Document:
+    """Read one input into pages of positioned words (or, for EDGAR XML, an exact record).
+    `ocr`: `auto` reads PDF pages without a text layer and page images by OCR, `always` OCRs
+    every PDF page too, `never` refuses inputs that need it."""
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {OCR_MODES}, not {ocr!r}")
     if data is None:
         data = read_input(path)
     if not data.strip():
@@ -69,11 +76,25 @@ def load_document(path: str, data: bytes | None = None) -> Document:
     if kind == "pdf":
         from .pdf import read_pdf_pages
         pages, image_only = read_pdf_pages(data)
-        if image_only and len(image_only) == len(pages):
-            raise CorruptInput("the PDF has no text layer (a scan); OCR support is not installed in this build")
-        return Document(path, sha, "pdf", pages, style="pdf")
+        todo = list(range(len(pages))) if ocr == "always" else image_only
+        if not todo:
+            return Document(path, sha, "pdf", pages, style="pdf")
+        if ocr == "never":
+            if len(image_only) < len(pages):        # read what has text; the scanned pages stay blank
+                return Document(path, sha, "pdf", pages, style="pdf")
+            raise CorruptInput("the PDF has no text layer (a scan) and OCR is off (--ocr never); "
+                               "use --ocr auto to read it")
+        from .scan import ocr_pdf_pages
+        for i, page in zip(todo, ocr_pdf_pages(data, todo)):
+            pages[i] = page
+        # a scan: every page came from OCR (a PDF with a few scanned pages is still a "pdf")
+        kind = "scan" if len(todo) == len(pages) else "pdf"
+        return Document(path, sha, kind, pages, style=kind)
     if kind == "image":
-        raise CorruptInput("page images need OCR, which this build does not include yet")
+        if ocr == "never":
+            raise CorruptInput("page images need OCR, which is off (--ocr never); use --ocr auto to read it")
+        from .scan import ocr_image_pages
+        return Document(path, sha, "image", ocr_image_pages(data), style="image")
     if kind == "xml":
         from .edgar_xml import read_ownership_xml
         return Document(path, sha, "xml", [], exact_record=read_ownership_xml(data), style="xml")

@@ -1,0 +1,97 @@
+"""Page image preparation before OCR: greyscale, skew estimate and correction.
+
+Scanned printouts sit up to a few degrees off square. Tesseract reads a slightly skewed line well
+enough, but its word boxes are then axis-aligned boxes of tilted words, and a table row drifts by
+~20 pt across a Letter page at 2 degrees: the layout analyzer would put one row's cells on
+different lines. So the page is rotated straight first, and the boxes Tesseract gives are already
+in page coordinates.
+
+The skew is estimated by projection profiles: the dark pixels of a downscaled, binarized page are
+projected onto the vertical axis of a page turned by each candidate angle; text lines and ruled
+table borders give the sharpest profile (largest sum of squared bin counts) when level. This is a
+few milliseconds of numpy per page and needs no OpenCV.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image
+
+MAX_SKEW = 3.0          # degrees either way that scans of printouts are corrected for
+COARSE_STEP = 0.25      # degrees between candidate angles in the first pass
+FINE_STEP = 0.02        # ... and in the refining pass around the best coarse angle
+PROFILE_DPI = 100       # the skew is measured on a page downscaled to about this resolution
+MIN_SKEW = 0.05         # below this the rotation's resampling blur costs more than it fixes
+
+
+def to_grey(img: Image.Image) -> Image.Image:
+    """8-bit greyscale (Tesseract binarizes internally; colour adds nothing for black print)."""
+    if img.mode == "L":
+        return img
+    if img.mode in ("1", "P", "LA", "RGBA", "PA"):
+        img = img.convert("RGBA")
+        bg = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, img)
+    return img.convert("L")
+
+
+def dark(grey: Image.Image, share: float = 0.75) -> np.ndarray:
+    """Ink mask of a greyscale page: darker than `share` of the paper's brightness (the page's
+    bright level, robust to a grey background and noise)."""
+    a = np.asarray(grey)
+    paper = np.percentile(a[::4, ::4], 90)
+    return a < paper * share
+
+
+def _dark_pixels(grey: Image.Image, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates (at PROFILE_DPI) of the ink pixels of the page."""
+    f = min(1.0, PROFILE_DPI / dpi)
+    small = grey.resize((max(1, round(grey.width * f)), max(1, round(grey.height * f))), Image.Resampling.BOX) \
+        if f < 1.0 else grey
+    ys, xs = np.nonzero(dark(small, 0.6))
+    return xs.astype(np.float64), ys.astype(np.float64)
+
+
+def _profile_score(xs: np.ndarray, ys: np.ndarray, angle_deg: float) -> float:
+    # the row a pixel falls in once the page is turned by -angle (image y grows downwards, so a
+    # line that rises to the right has y falling with x; a shear is exact enough at |angle| <= 3
+    # degrees: the cosine term moves rows by < 0.15 %)
+    t = math.tan(math.radians(angle_deg))
+    rows = np.rint(ys + xs * t).astype(np.int64)
+    rows -= rows.min()
+    counts = np.bincount(rows)
+    return float(np.dot(counts, counts))
+
+
+def estimate_skew(img: Image.Image, dpi: float) -> float:
+    """The page's skew in degrees, within +-MAX_SKEW: positive when the content is turned
+    counter-clockwise (lines rise to the right). 0.0 for a page without enough ink to tell."""
+    xs, ys = _dark_pixels(to_grey(img), dpi)
+    if xs.size < 200:
+        return 0.0
+
+    def best(angles: np.ndarray) -> float:
+        scores = [_profile_score(xs, ys, a) for a in angles]
+        return float(angles[int(np.argmax(scores))])
+
+    coarse = best(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, COARSE_STEP))
+    fine = best(np.arange(coarse - COARSE_STEP, coarse + COARSE_STEP + 1e-9, FINE_STEP))
+    return round(max(-MAX_SKEW, min(MAX_SKEW, fine)), 3)
+
+
+def deskew(img: Image.Image, angle_deg: float) -> Image.Image:
+    """The page turned straight (rotated by -angle about its centre, same size, white corners)."""
+    if abs(angle_deg) < MIN_SKEW:
+        return img
+    fill = 255 if img.mode == "L" else (255,) * len(img.getbands())
+    # PIL's rotate turns counter-clockwise for positive angles; content that rises to the right
+    # (positive skew) is straightened by turning it clockwise.
+    return img.rotate(-angle_deg, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=fill)
+
+
+def prepare(img: Image.Image, dpi: float) -> tuple[Image.Image, float]:
+    """-> (the greyscale page turned straight, the skew in degrees that was removed)."""
+    grey = to_grey(img)
+    angle = estimate_skew(grey, dpi)
+    return deskew(grey, angle), angle

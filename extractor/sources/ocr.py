@@ -1,0 +1,102 @@
+"""Page images -> page model, through Tesseract (tesserocr: the library in-process).
+
+One Tesseract pass per page on the prepared (grey, deskewed) image at the scan's own resolution;
+words come back with boxes in PDF points (pixels / dpi * 72, top-left origin) and Tesseract's word
+confidence scaled to [0, 1], so the one layout analyzer reads a scan like a born-digital page.
+
+Footnote marks get a second look (marks.py); what Tesseract reads a table rule as is dropped
+(tesswords.py).
+
+Why tesserocr and not the `tesseract` binary (pytesseract): the binary costs a process start, a
+model load and a PNG round trip per page (~0.4 s of CPU per page, measured in bench/bench_ocr.py);
+the in-process API loads the model once per process. The wheel's libtesseract is built without
+OpenMP, so it is single-threaded anyway; `OMP_THREAD_LIMIT=1` is still set for any Tesseract that
+is (the Debian binary's default threading makes a page 3x slower on 2 cores).
+"""
+from __future__ import annotations
+
+import glob
+import os
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from ..errors import CorruptInput
+from ..geometry import BBox
+from ..page import Page, Word
+from .imageprep import dark, prepare
+from .marks import second_look_at_marks
+from .tesswords import drop_rules, font_boxes, read_words
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+LANG = "eng"
+PSM = 3                  # automatic page segmentation: measured best overall (bench/ocr_words.py)
+_api_lock = threading.Lock()
+_api = None
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    """How a page is read (the defaults are the measured best; bench/ocr_words.py compares)."""
+    psm: int = PSM
+    min_dpi: float = 0.0            # upscale pages scanned below this before OCR (measured on 4 cases: at
+                                    # 150 -> 300 dpi 84 % of numbers right instead of 69 %, but 2.4x the time)
+    threshold: int = 0              # Tesseract's thresholding_method: 0 Otsu (best measured), 1 adaptive Otsu, 2 Sauvola
+    marks: bool = True              # split raised footnote marks off their words and read them again
+
+
+def tessdata_dir() -> str:
+    """Where eng.traineddata is: $TESSDATA_PREFIX, else the Debian package's folder."""
+    env = os.environ.get("TESSDATA_PREFIX")
+    candidates = ([env] if env else []) + sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True) \
+        + ["/usr/share/tessdata", "/usr/local/share/tessdata"]
+    for d in candidates:
+        if d and os.path.exists(os.path.join(d, f"{LANG}.traineddata")):
+            return d
+    raise CorruptInput("OCR needs Tesseract's English model (Debian: apt-get install tesseract-ocr-eng)")
+
+
+def _engine():
+    """One Tesseract instance per process: loading the model costs ~50 ms."""
+    global _api
+    if _api is None:
+        try:
+            import tesserocr
+        except ImportError:
+            raise CorruptInput("OCR needs tesserocr (pip install tesserocr)") from None
+        _api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=LANG, psm=PSM)
+    return _api
+
+
+def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float] | None = None,
+             settings: OcrSettings = OcrSettings()) -> Page:
+    """OCR one page image into a `Page` of `Word`s in PDF points (`size`: the page in points, by
+    default the image's own size at `dpi`)."""
+    scan_dpi = dpi
+    prepared, angle = prepare(img, dpi)
+    width, height = size if size is not None else (img.width * 72.0 / dpi, img.height * 72.0 / dpi)
+    if settings.min_dpi and dpi < settings.min_dpi:
+        f = settings.min_dpi / dpi
+        prepared = prepared.resize((round(prepared.width * f), round(prepared.height * f)), Image.Resampling.BICUBIC)
+        dpi = dpi * f
+    scale = 72.0 / dpi
+    with _api_lock:
+        api = _engine()
+        api.SetPageSegMode(settings.psm)
+        api.SetVariable("thresholding_method", str(settings.threshold))
+        api.SetImage(prepared)
+        api.SetSourceResolution(round(dpi))
+        api.Recognize()
+        raw = drop_rules(dark(prepared), read_words(api))
+        if settings.marks:
+            # Tesseract's own binary page (which it has taken the table rules out of)
+            ink = np.asarray(api.GetThresholdedImage()) == 0
+            raw = second_look_at_marks(api, prepared, ink, raw, dpi)
+        api.Clear()
+    raw = [w for w in raw if w.text]
+    words = [Word(w.text, BBox(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale), number, conf=w.conf, sup=w.sup)
+             for w, b in zip(raw, font_boxes(raw))]
+    return Page(number, width, height, words, image_dpi=scan_dpi, skew=angle)

@@ -1,0 +1,193 @@
+"""The OCR input path with real Tesseract: corpus scans, and scans the tests make from a sample.
+
+Whole-page OCR costs ~1-2 s of CPU a page, so those tests are marked slow (they still run in CI);
+the module reads 8 pages in all.
+"""
+import io
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageFilter
+
+from extractor import extract
+from extractor.sources import load_document
+from extractor.sources.imageprep import estimate_skew
+from extractor.sources.pdf import read_pdf_pages
+from extractor.sources.raster import _paper_dpi, image_file_pages, pdf_page_image
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / ".." / "shared" / "corpus" / "form4"
+SAMPLE = ROOT / "samples" / "form4-edgar-render.pdf"
+MARKED = CORPUS / "jcclient-0003"       # one page, eight footnote marks, scans at 150 and 200 dpi
+TWO_PAGES = CORPUS / "datamule-0029"    # two pages, scans at 150 and 200 dpi
+MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
+
+
+def _render(pdf_path: Path, dpi: float, index: int = 0) -> Image.Image:
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return doc[index].render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        doc.close()
+
+
+def _same_spot(ocr_words, pdf_words, tol=3.0):
+    """PDF words that have an OCR word of the same text within `tol` points (centres), and the
+    centre distances of those pairs."""
+    found, dists = [], []
+    for r in pdf_words:
+        best = None
+        for o in ocr_words:
+            if o.text == r.text:
+                d = ((o.bbox.cx - r.bbox.cx) ** 2 + (o.bbox.cy - r.bbox.cy) ** 2) ** 0.5
+                if d <= tol and (best is None or d < best):
+                    best = d
+        if best is not None:
+            found.append(r)
+            dists.append(best)
+    return found, dists
+
+
+@pytest.fixture(scope="module")
+def marked_scan():
+    data = (MARKED / "scan-200.pdf").read_bytes()
+    return load_document(str(MARKED / "scan-200.pdf"), data)
+
+
+@pytest.mark.slow
+def test_scan_words_land_on_the_pdf_words(marked_scan):
+    """Guards against boxes in pixels instead of points, a deskew that turns the wrong way (words
+    drift by up to ~10 pt across the page) and a wrong page scale: the scan's words must sit where
+    the born-digital PDF of the same filing has them, with the same text."""
+    assert marked_scan.kind == "scan"
+    page = marked_scan.pages[0]
+    assert page.image_dpi == pytest.approx(200, abs=1)
+    assert (page.width, page.height) == pytest.approx((612, 792), abs=0.5)
+    pdf_words = read_pdf_pages((MARKED / "form.pdf").read_bytes())[0][0].words
+    words = [w for w in pdf_words if len(w.text) >= 3 and any(ch.isalnum() for ch in w.text)]
+    found, dists = _same_spot(page.words, words)
+    assert len(found) / len(words) >= 0.85
+    assert statistics.median(dists) < 1.0
+    # boxes as tall as the PDF's (font ascent to descent), not the ink: the analyzer's tolerances
+    # are shares of the median word height, which ink boxes make ~30 % smaller
+    pdf_h = statistics.median(w.bbox.height for w in pdf_words)
+    assert statistics.median(w.bbox.height for w in page.words) == pytest.approx(pdf_h, rel=0.12)
+    assert all(0.0 <= w.conf <= 1.0 for w in page.words)
+    # confidence means something: words read right are more confident than the rest
+    right = {id(w) for w in page.words if any(w.text == r.text for r in found)}
+    assert statistics.mean(w.conf for w in page.words if id(w) in right) > \
+        statistics.mean(w.conf for w in page.words if id(w) not in right) + 0.1
+
+
+@pytest.mark.slow
+def test_glued_superscript_marks_are_split_off_and_read(marked_scan):
+    """Tesseract alone reads a value and its superscript mark as one word ("S(1)" -> "sf)") and gets
+    the mark right in under 5 % of cases; the second look must give most marks as their own
+    `sup` words with the right number, next to the value they belong to."""
+    pdf_words = read_pdf_pages((MARKED / "form.pdf").read_bytes())[0][0].words
+    marks = [w for w in pdf_words if MARK.match(w.text)]
+    found, _ = _same_spot(marked_scan.pages[0].words, marks, tol=4.0)
+    assert len(found) >= 0.6 * len(marks)
+    sup = [w for w in marked_scan.pages[0].words if w.sup]
+    assert sup and all(MARK.match(w.text) for w in sup)
+
+
+@pytest.mark.slow
+def test_png_and_two_page_tiff_give_the_words_of_the_scan_pdf():
+    """A page image must be read exactly like the same image inside a scan PDF: same page size,
+    resolution and words. Guards against a TIFF read as its first frame only and against a PNG
+    without a stated resolution being taken as 72 dpi (boxes 2x too large)."""
+    data = (TWO_PAGES / "scan-150.pdf").read_bytes()
+    pdf_doc = load_document("scan.pdf", data)
+    doc = pdfium.PdfDocument(data)
+    frames = [pdf_page_image(doc, i).image for i in range(len(doc))]
+    doc.close()
+    assert len(frames) == 2
+
+    tiff = io.BytesIO()
+    frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:], dpi=(150, 150))
+    png = io.BytesIO()
+    frames[0].save(png, format="PNG")           # no resolution stated: inferred from Letter paper
+    tiff_doc = load_document("scan.tif", tiff.getvalue())
+    png_doc = load_document("scan.png", png.getvalue())
+
+    assert (tiff_doc.kind, png_doc.kind, pdf_doc.kind) == ("image", "image", "scan")
+    assert len(tiff_doc.pages) == 2 and len(png_doc.pages) == 1
+    for got, want in ((tiff_doc.pages[0], pdf_doc.pages[0]), (tiff_doc.pages[1], pdf_doc.pages[1]),
+                      (png_doc.pages[0], pdf_doc.pages[0])):
+        assert (got.width, got.height) == pytest.approx((want.width, want.height), abs=0.5)
+        assert [w.text for w in got.words] == [w.text for w in want.words]
+        assert [w.bbox.rounded() for w in got.words] == [w.bbox.rounded() for w in want.words]
+
+
+@pytest.fixture(scope="module")
+def degraded_sample(tmp_path_factory):
+    """A scan the tests make themselves: the sample PDF rasterized at 200 dpi, turned 1.2 degrees,
+    blurred and noised, saved as PNG; with the record of the born-digital PDF."""
+    img = _render(SAMPLE, 200).rotate(1.2, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    img = img.filter(ImageFilter.GaussianBlur(0.6))
+    rng = np.random.default_rng(7)
+    noisy = np.clip(np.asarray(img, dtype=np.float32) + rng.normal(0, 8, (img.height, img.width)), 0, 255)
+    path = tmp_path_factory.mktemp("scan") / "scan.png"
+    Image.fromarray(noisy.astype(np.uint8)).save(path, dpi=(200, 200))
+    return extract(str(path)), extract(str(SAMPLE)).record
+
+
+@pytest.mark.slow
+def test_degraded_raster_of_a_sample_gives_the_value_and_its_mark(degraded_sample):
+    """The first row's share count "757,756" with its superscript mark "(1)" glued on: read as
+    "757,756)" without the second look at marks, i.e. no number and no footnote."""
+    ex, born = degraded_sample
+    assert ex.source.kind == "image"
+    row, want = ex.record.non_derivative_transactions[0], born.non_derivative_transactions[0]
+    assert row.shares == want.shares
+    assert row.footnote_ids.get("shares") == want.footnote_ids["shares"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="analyzer not yet tuned for OCR words: the ticker printed in small "
+                   "caps is read 'scwo', its ']' as '|'; the (A)/(D) and column-5 sub-headers are too damaged "
+                   "('(a) or fo\u201d', 'Gnste 3 anda)') for the column bands (see the OCR report)")
+def test_degraded_raster_of_a_sample_gives_the_born_digital_record(degraded_sample):
+    """The whole first row and the issuer as the born-digital PDF gives them."""
+    ex, born = degraded_sample
+    assert ex.record.issuer == born.issuer
+    assert ex.record.non_derivative_transactions[0] == born.non_derivative_transactions[0]
+
+
+def test_deskew_recovers_a_known_rotation():
+    """The skew estimate must have the right sign and be within 0.1 degree: a wrong sign doubles
+    the skew instead of removing it."""
+    page = _render(SAMPLE, 100)
+    for angle in (1.7, -2.4, 0.4):
+        turned = page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+        assert estimate_skew(turned, 100) == pytest.approx(angle, abs=0.1)
+
+
+def test_image_resolution_comes_from_the_file_or_the_paper():
+    """A page image without a stated resolution is a Letter or A4 page: 1275 x 1650 px is Letter at
+    150 dpi, 2480 x 3508 px is A4 at 300 dpi; a stated 72 dpi (a screen default) is not believed."""
+    assert _paper_dpi(1275, 1650) == pytest.approx(150, abs=0.5)
+    assert _paper_dpi(2480, 3508) == pytest.approx(300, abs=1)
+    buf = io.BytesIO()
+    Image.new("L", (1700, 2200), 255).save(buf, format="PNG", dpi=(72, 72))
+    (page,) = image_file_pages(buf.getvalue())
+    assert page.dpi == pytest.approx(200, abs=0.5) and page.size == pytest.approx((612, 792), abs=0.5)
+
+
+def test_ocr_never_on_a_scan_fails_with_one_line_and_exit_4():
+    """`--ocr never` on an image-only PDF: exit code 4 (corrupt/unusable input), one stderr line
+    that says why and how to fix it, and the contract's failed object on stdout; no traceback."""
+    scan = CORPUS / "datamule-0451" / "scan-150.pdf"
+    p = subprocess.run([sys.executable, "-m", "extractor.cli", str(scan), "--ocr", "never"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 4
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no text layer" in lines[0] and "--ocr auto" in lines[0]
+    assert '"status":"failed"' in p.stdout.replace(" ", "")
