@@ -1,5 +1,10 @@
 """Print what the layout analyzer found (a development aid)."""
+import os
 import sys
+
+if os.environ.get("OCR_CACHE"):
+    from devcache import cache_ocr
+    cache_ocr(os.environ["OCR_CACHE"])
 
 from extractor.flow import build_flow
 from extractor.layout import analyze
@@ -10,7 +15,9 @@ from extractor.templates import bundled_templates
 doc = load_document(sys.argv[1])
 flow = build_flow(doc)
 m = Matcher(flow)
-lay = analyze(flow, m, bundled_templates()[0])
+from extractor.detect import detect_template
+tmpl, _ = detect_template(m, list(bundled_templates()))
+lay = analyze(flow, m, tmpl)
 for bid, a in lay.boxes.items():
     print(bid, repr(a.label), "|", " ".join(t.text for t in a.toks))
 for tid, g in lay.grids.items():

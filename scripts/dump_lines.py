@@ -1,5 +1,10 @@
 """Print the flow lines of an input with positions (a development aid)."""
+import os
 import sys
+
+if os.environ.get("OCR_CACHE"):
+    from devcache import cache_ocr
+    cache_ocr(os.environ["OCR_CACHE"])
 
 from extractor.flow import build_flow
 from extractor.sources import load_document

@@ -12,7 +12,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "shared" / "tools")
 import score  # noqa: E402
 
 
-def run(case: str, inp: str):
+def run(case: str, inp: str, ocr_cache: str | None = None):
+    if ocr_cache:
+        from devcache import cache_ocr
+        cache_ocr(ocr_cache)
     from extractor.api import extract
     from extractor.errors import ExtractError
     from extractor.output import to_json
@@ -36,12 +39,13 @@ ap.add_argument("--input", default="form.pdf")
 ap.add_argument("--show-errors", type=int, default=30)
 ap.add_argument("--only")
 ap.add_argument("--jobs", type=int, default=2)
+ap.add_argument("--ocr-cache", help="keep OCR'd pages in this folder (development only)")
 a = ap.parse_args()
 cases = score.find_cases(Path(a.corpus), a.input)
 if a.only:
     cases = [c for c in cases if a.only in c.name]
 with ProcessPoolExecutor(a.jobs) as ex:
-    res = list(ex.map(run, [str(c) for c in cases], [a.input] * len(cases)))
+    res = list(ex.map(run, [str(c) for c in cases], [a.input] * len(cases), [a.ocr_cache] * len(cases)))
 for r, c in zip(res, cases):
     r["truth"] = score.truth_of(score.load_json((c / "truth.json").read_text()))
 m = score.score_cases(res)
