@@ -25,7 +25,8 @@ from .match import Hit, Matcher
 from .templates import Leaf, Table
 from .values import looks_like
 
-_NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)\.")
+_NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)[.,](?!\d)")     # "3." ("3," when OCR misreads the dot)
+_LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
@@ -133,9 +134,28 @@ def find_header(flow: Flow, matcher: Matcher, table: Table, top: float, zone_bot
             if h and (best is None or h.score > best.score):
                 h.label = label
                 best = h
-        if best is not None:
+        if best is not None and best.score >= 0.5:
             hits[col.number] = best
+    _headers_by_wording(flow, matcher, table, hits, y0, zone_bottom)
     return hits, y0
+
+
+def _headers_by_wording(flow: Flow, matcher: Matcher, table: Table, hits: dict[str, Hit], y0: float,
+                        zone_bottom: float) -> None:
+    """Columns whose number was not read (a scan's "3." read as "oF"): find the rest of their label
+    on the header's first lines, between the columns found on either side."""
+    em = flow.em
+    cols = table.columns
+    for i, col in enumerate(cols):
+        if col.number in hits:
+            continue
+        left = max((hits[c.number].x1 for c in cols[:i] if c.number in hits), default=-1e9)
+        right = min((hits[c.number].x0 for c in cols[i + 1:] if c.number in hits), default=1e9)
+        wording = [_LABEL_NUMBER.sub("", lbl) for lbl in col.labels]
+        inside = lambda t: left - 0.5 * em <= t.x0 < right and y0 - 0.8 * em <= t.top <= y0 + 1.6 * em
+        h = matcher.find_one(wording, within=inside, min_score=0.7)
+        if h is not None:
+            hits[col.number] = h
 
 
 def build_bands(flow: Flow, matcher: Matcher, table: Table, headers: dict[str, Hit], header_top: float,
@@ -147,21 +167,10 @@ def build_bands(flow: Flow, matcher: Matcher, table: Table, headers: dict[str, H
     for c in cols:
         if c.number in headers:
             lefts[c.number] = headers[c.number].x0
-    # columns whose number was not seen: interpolate between found neighbours
     found = [c.number for c in cols if c.number in lefts]
-    for i, c in enumerate(cols):
-        if c.number in lefts:
-            continue
-        prev = next((lefts[cols[j].number] for j in range(i - 1, -1, -1) if cols[j].number in lefts), None)
-        nxt = next((lefts[cols[j].number] for j in range(i + 1, len(cols)) if cols[j].number in lefts), None)
-        if prev is not None and nxt is not None:
-            lefts[c.number] = (prev + nxt) / 2
-        elif prev is not None:
-            lefts[c.number] = prev + 4 * em
-        elif nxt is not None:
-            lefts[c.number] = nxt - 4 * em
     if len(found) < 2:
         return [], header_top, set()
+    _interpolate_lefts(cols, lefts)
     header_ids: set[int] = set()
     header_bottom = header_top
     for h in headers.values():
@@ -185,12 +194,34 @@ def build_bands(flow: Flow, matcher: Matcher, table: Table, headers: dict[str, H
             bands.append(Band(c.leaves()[0], x0, x1, hdr, score))
             continue
         hits = subs[c.number]
-        edges = _split_band(x0, x1, hits, lefts[c.number], lefts.get(cols[i + 1].number) if i + 1 < len(cols) else None)
+        edges = _split_band(x0, x1, hits, lefts[c.number], lefts.get(cols[i + 1].number) if i + 1 < len(cols) else None,
+                            [sc.width for sc in c.sub])
         for k, leaf in enumerate(c.leaves()):
             sh = hits[k]
             sscore = min(score, sh.score) if sh else score * 0.6
             bands.append(Band(leaf, edges[k], edges[k + 1], sh or hdr, sscore))
     return bands, header_bottom, header_ids
+
+
+def _interpolate_lefts(cols, lefts: dict[str, float]) -> None:
+    """Columns whose header was not found at all: place them by the template's usual widths,
+    scaled to the found columns around them (the page's own scale, paper and zoom)."""
+    idx = [i for i, c in enumerate(cols) if c.number in lefts]
+    starts = [0.0]
+    for c in cols:
+        starts.append(starts[-1] + c.width)
+    for i, c in enumerate(cols):
+        if c.number in lefts:
+            continue
+        a = max((j for j in idx if j < i), default=None)
+        b = min((j for j in idx if j > i), default=None)
+        if a is not None and b is not None:
+            f = (starts[i] - starts[a]) / max(starts[b] - starts[a], 1e-6)
+            lefts[c.number] = lefts[cols[a].number] + f * (lefts[cols[b].number] - lefts[cols[a].number])
+        else:
+            j, k = (idx[-2], idx[-1]) if a is not None else (idx[0], idx[1])
+            per = (lefts[cols[k].number] - lefts[cols[j].number]) / max(starts[k] - starts[j], 1e-6)
+            lefts[c.number] = lefts[cols[j].number] + (starts[i] - starts[j]) * per
 
 
 def _sub_headers(matcher: Matcher, cols, lefts: dict[str, float], headers: dict[str, Hit], header_top: float,
@@ -287,22 +318,28 @@ def _cy(h: Hit) -> float:
     return (h.top + h.bottom) / 2
 
 
-def _split_band(x0: float, x1: float, subs: list[Hit | None], left: float, right: float | None) -> list[float]:
-    """Edges of the sub-bands of one column band."""
+def _split_band(x0: float, x1: float, subs: list[Hit | None], left: float, right: float | None,
+                widths: list[float]) -> list[float]:
+    """Edges of the sub-bands of one column band: between two found sub-headers, the middle of the
+    gap between them; where one is missing, the template's usual share of the column."""
     n = len(subs)
+    span = ((right if right is not None else left + 10 * n) - left)
+    total = sum(widths) or float(n)
+    share = [sum(widths[:k]) / total for k in range(n + 1)]
     edges = [x0]
     for k in range(1, n):
         a, b = subs[k - 1], subs[k]
-        if a is not None and b is not None:
+        if a is not None and b is not None and a.x1 < b.x0:
             edges.append((a.x1 + b.x0) / 2)
-        elif b is not None:
+        elif b is not None and (a is None or b.x0 > edges[-1]):
             edges.append(b.x0 - 0.5)
         elif a is not None:
-            edges.append(a.x1 + 0.5)
+            edges.append(max(a.x1 + 0.5, left + span * share[k]))
         else:
-            width = ((right if right is not None else left + 10 * n) - left)
-            edges.append(left + width * k / n)
+            edges.append(left + span * share[k])
     edges.append(x1)
+    for k in range(1, len(edges)):            # never a negative width
+        edges[k] = max(edges[k], edges[k - 1] + 0.5)
     return edges
 
 

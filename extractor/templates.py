@@ -69,6 +69,7 @@ class SubColumn(_Strict):
     type: ValueType
     wraps: bool = False
     required: bool = False
+    width: float = 1.0              # usual share of the column (relative to its siblings): places a missing sub-header
     implies: dict[str, str] = {}
     _check = field_validator("labels")(_nonempty)
 
@@ -81,6 +82,7 @@ class Column(_Strict):
     wraps: bool = False
     anchor: bool = False
     required: bool = False          # every row shows a value here (used to split rows)
+    width: float = 5.0              # usual width, % of the table: places a column whose header was not read
     sub: list[SubColumn] = []
     _check = field_validator("labels")(_nonempty)
 
