@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+import regex as re
 from rapidfuzz import fuzz, process
 
 from .flow import Flow, Tok, norm
@@ -21,6 +22,15 @@ MAX_LINE_STEP_EM = 3.6    # widest vertical gap (in em) between lines of one wra
 DEFAULT_MIN_SCORE = 0.8
 
 TokFilter = Callable[[Tok], bool]
+_NUMBERED = re.compile(r"^(\d{1,2}[a-z]?)\.$")
+
+
+def _same_number(txt: str, number: str) -> bool:
+    """A page word that is the label number `number` as OCR may print it: "4.", "4,", "4", "4.If"."""
+    if not txt.startswith(number):
+        return False
+    rest = txt[len(number):]
+    return rest in ("", ".", ",", ":", ";") or (rest[:1] in ".," and rest[1:2].isalpha())
 
 
 @dataclass(eq=False)
@@ -77,6 +87,9 @@ class Matcher:
         # "0287"), or a damaged first word before a good second one
         out += [t for txt, toks in self.by_text.items() if txt != first and len(first) >= 2 and len(txt) >= 3
                 and (txt.startswith(first) or first.startswith(txt)) for t in toks]
+        number = _NUMBERED.match(first)
+        if number:      # "4." read as "4," or "4" by OCR, or glued to its label ("5.Number")
+            out += [t for txt, toks in self.by_text.items() if _same_number(txt, number.group(1)) for t in toks]
         if second and len(second) >= 4:
             for txt, _s, _ in process.extract(second, self.vocab, scorer=fuzz.ratio, score_cutoff=80, limit=None):
                 for t in self.by_text[txt]:
@@ -84,6 +97,8 @@ class Matcher:
                     k = line.index(t)
                     if k > 0 and t.x0 - line[k - 1].x1 < MAX_GAP_EM * self.em:
                         out.append(line[k - 1])
+                    else:       # the first word was lost altogether: start at the second
+                        out.append(t)
         seen, uniq = set(), []
         for t in sorted(out, key=lambda t: t.i):
             if t.i not in seen and (within is None or within(t)):
