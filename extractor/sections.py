@@ -19,6 +19,8 @@ US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA 
                       "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
+# OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
+_FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
 
 
 # ---------------------------------------------------------------------------- reading order
@@ -27,6 +29,7 @@ def reading_lines(toks: list[Tok], em: float) -> list[list[Tok]]:
     stays on its line), each sorted left to right, lines top to bottom."""
     lines: list[list[Tok]] = []
     extent: list[tuple[float, float, int]] = []         # top, bottom, page of each line so far
+    centre: list[float] = []                            # mid-height of each line's first token
     for t in sorted(toks, key=lambda t: (t.top, t.x0)):
         home = None
         for k in range(len(lines) - 1, -1, -1):            # recent lines first: tokens come top down
@@ -34,12 +37,16 @@ def reading_lines(toks: list[Tok], em: float) -> list[list[Tok]]:
             if bottom < t.top - em:
                 break
             ov = min(bottom, t.bottom) - max(top, t.top)
-            if ov >= 0.5 * min(t.bottom - t.top, bottom - top) and t.page == page:
+            # and the centres close: OCR boxes can be taller than the line pitch of small print,
+            # where half an overlap would chain two lines of a footnote into one
+            near = abs(t.cy - centre[k]) <= 0.6 * min(t.bottom - t.top, bottom - top)
+            if ov >= 0.5 * min(t.bottom - t.top, bottom - top) and near and t.page == page:
                 home = k
                 break
         if home is None:
             lines.append([t])
             extent.append((t.top, t.bottom, t.page))
+            centre.append(t.cy)
         else:
             top, bottom, page = extent[home]
             lines[home].append(t)
@@ -307,6 +314,8 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
     for ln in lines:
         first = ln[0]
         m = _FOOTNOTE_START.match(first.text)
+        if m is None and first.word.conf < 1.0:
+            m = _FOOTNOTE_START_OCR.match(first.text)
         # numbered in sequence: a wrapped line that happens to start with "10." is not note 10
         starts = m and first.x0 <= left + 1.5 * em and (int(m.group(1) or m.group(2)) == last_id + 1 or
                                                          (not notes and int(m.group(1) or m.group(2)) >= 1))
@@ -321,8 +330,9 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
     out = []
     for fid, body in notes:
         text = _join(body)
-        if body and body[0].text.startswith((f"{fid}.", f"({fid})")):
-            text = text[len(f"{fid}.") if body[0].text.startswith(f"{fid}.") else len(f"({fid})"):].strip()
+        number = next((p for p in (f"{fid}.", f"({fid})", f"{fid},") if body and body[0].text.startswith(p)), None)
+        if number:
+            text = text[len(number):].strip()
         out.append({"id": Cand(fid, [], fid, label=hit.score, kind="code"),
                     "text": Cand(text or None, body, text, label=hit.score, kind="text")})
     return out
