@@ -16,6 +16,7 @@ from .templates import Template
 
 HEADER_REPEAT_NEED = 3      # a repeated header shows at least this many column labels
 REPEAT_DEPTH_EM = 6         # and starts this close to the top of its page
+CAPTION_SLACK = 0.03        # a table caption reads about as well as its best occurrence within this
 
 
 @dataclass
@@ -116,12 +117,10 @@ def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
         seen.add(h.label)
         lay.stops.append((h.top, "boilerplate", h))
         lay.used |= h.ids
-    for table in template.tables:
-        cap = matcher.find_one(table.caption, min_score=0.75)
-        if cap is not None:
-            lay.captions[table.id] = cap
-            lay.stops.append((cap.top, "caption", cap))
-            lay.used |= cap.ids
+    for table_id, cap in _table_captions(matcher, template).items():
+        lay.captions[table_id] = cap
+        lay.stops.append((cap.top, "caption", cap))
+        lay.used |= cap.ids
     box1 = template.boxes_by_parser("name_address")
     owner_hits = sorted(matcher.find(box1[0].labels, min_score=0.8), key=lambda h: h.top) if box1 else []
     first_caption = min((c.top for c in lay.captions.values()), default=float("inf"))
@@ -178,6 +177,23 @@ def _find_boxes(lay: Layout, owner_hits: list[Hit], first_caption: float) -> Non
         areas[bid].append(t)
     for bid, h in labels.items():
         lay.boxes[bid] = BoxArea(h, sorted(areas[bid], key=lambda t: t.i))
+
+
+def _table_captions(matcher: Matcher, template: Template) -> dict[str, Hit]:
+    """Each table's caption: where the caption words stand, the table they read best as (OCR that
+    drops an "I" of "Table II" still says "Derivative", not "Non-Derivative"), and of a table's
+    captions the first on the page that reads about as well as its best (the others repeat it above
+    a continuation)."""
+    found: list[tuple[str, Hit]] = [(t.id, h) for t in template.tables for h in matcher.find(t.caption, min_score=0.75)]
+    mine = [(tid, h) for tid, h in found
+            if not any(o is not h and o.ids & h.ids and o.score > h.score for _, o in found)]
+    out: dict[str, Hit] = {}
+    for table in template.tables:
+        hits = [h for tid, h in mine if tid == table.id]
+        if hits:
+            best = max(h.score for h in hits)
+            out[table.id] = min((h for h in hits if h.score >= best - CAPTION_SLACK), key=lambda h: h.first.i)
+    return out
 
 
 def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
