@@ -16,6 +16,7 @@ from typing import Callable
 
 import dask
 from distributed import Client, Future, KilledWorker, LocalCluster, wait
+from distributed.client import FuturesCancelledError
 
 from .work import Job, crash_result, error_result, timeout_result
 
@@ -65,13 +66,19 @@ class DaskEngine:
             self._refresh_slots()
         if not self._pending:
             return []
-        first_deadline = min(t for _, t in self._pending.values()) + self._timeout
-        limit = max(0.0, first_deadline - time.monotonic())
-        limit = limit if wait_s is None else min(limit, wait_s)
-        try:
-            done, _ = wait(list(self._pending), timeout=limit, return_when="FIRST_COMPLETED")
-        except TimeoutError:
-            done = set()
+        done = [f for f in self._pending if f.done()]
+        if not done:
+            first_deadline = min(t for _, t in self._pending.values()) + self._timeout
+            limit = max(0.0, first_deadline - time.monotonic())
+            limit = limit if wait_s is None else min(limit, wait_s)
+            # (a zero timeout would time out before dask looks at the futures: check done ones first)
+            if limit > 0:
+                try:
+                    done, _ = wait(list(self._pending), timeout=limit, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    pass
+                except FuturesCancelledError:        # the cluster dropped some: reported by _result
+                    done = [f for f in self._pending if f.done()]
         out = [self._result(fut) for fut in done]
         out.extend(self._expire())
         return out
