@@ -18,7 +18,6 @@ from typing import Callable, Iterable, Sequence
 
 from . import DEFAULT_TIMEOUT
 from ..errors import ArchiveUnreadable, ExtractError, TooLarge, UnreadableInput
-from ..output import loads
 from .store import Store, unreadable_key
 from .summary import Summary
 from .walk import Item, Walker
@@ -125,16 +124,15 @@ def run_bulk(sources: Sequence[str], out: str | Path, *, workers: int | None = N
     in_flight: dict[str, list[str]] = {}          # sha256 -> other paths with the same bytes seen meanwhile
 
     def commit(job: Job, result: dict) -> None:
-        extraction = loads(result["json"])
-        record = extraction.get("record") or {}
-        kind = extraction["source"]["kind"] if result["status"] != "failed" else job.kind
-        store.record(sha256=job.sha256, path=job.path, kind=kind, status=result["status"],
-                     extraction=extraction, seconds=result["seconds"], error_code=result["error_code"],
-                     error_message=result["error_message"], run_id=run_id, size=job.size)
+        prepared = result["prepared"]
+        kind = result["kind"] if result["status"] != "failed" else job.kind
+        store.record_prepared(sha256=job.sha256, path=job.path, kind=kind, status=result["status"],
+                              prepared=prepared, seconds=result["seconds"], error_code=result["error_code"],
+                              error_message=result["error_message"], run_id=run_id, size=job.size)
         for alias in in_flight.pop(job.sha256, ()):
             store.add_path(job.sha256, alias)
-        summary.add(result["status"], record.get("document_type"), result["error_code"], job.path,
-                    result["error_message"], result["seconds"])
+        summary.add(result["status"], prepared.form, result["error_code"], job.path, result["error_message"],
+                    result["seconds"])
         bar.step(summary)
 
     def drain(wait: float | None) -> None:

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import math
 import re
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
@@ -73,6 +77,7 @@ CREATE TABLE table_rows (
   {", ".join(f"{c} {_SQL_TYPE.get(t, 'TEXT')}" for c, t in COLUMNS)});
 CREATE INDEX table_rows_input ON table_rows(input_id);
 """
+_INSERT_ROW = f"INSERT INTO table_rows VALUES (?{', ?' * len(COLUMNS)})"
 _INPUT_COLUMNS = ("id, sha256, path, kind, form, status, error_code, error_message, seconds, pages, "
                   "bytes, template, finished_at, run_id")
 
@@ -97,7 +102,51 @@ def db_path(path: str | Path) -> Path:
 
 
 def _json(value) -> str | None:
-    return None if value is None else dumps(value)
+    """Compact JSON of a field's value, box or evidence; numbers exact (Decimal text as it is).
+    The common leaf shapes are written directly: a simplejson call per leaf cost more than the
+    extraction's whole SQL write."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)) and math.isfinite(value):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float, Decimal)) and not isinstance(v, bool) for v in value):
+        return "[" + ",".join(_json(v) for v in value) + "]"
+    if isinstance(value, dict) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in value.values()):
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{v}" for k, v in value.items()) + "}"
+    return dumps(value)
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Everything `record` writes for one input, computed from its extraction alone, so a worker
+    can do it and the one writer only runs the inserts."""
+    json: str
+    form: str | None
+    template: str | None
+    pages: int | None
+    fields: list[tuple]
+    rows: list[tuple]
+
+
+def prepare(extraction: dict, json_text: str | None = None) -> Prepared:
+    """The rows of one extraction (`json_text`: its JSON when already written, to store as it is)."""
+    rec = extraction.get("record") or {}
+    return Prepared(
+        json=json_text if json_text is not None else dumps(extraction),
+        form=rec.get("document_type"), template=(extraction.get("template") or {}).get("id"),
+        pages=(extraction.get("source") or {}).get("pages"),
+        fields=[(i, f["path"], _json(f.get("value")), float(f["confidence"]), f.get("page"), _json(f.get("bbox")),
+                 f.get("line"), f.get("text"), _json(f.get("evidence")))
+                for i, f in enumerate(extraction.get("fields") or [])],
+        rows=_row_tuples(extraction))
+
+
+def _row_tuples(extraction: dict) -> list[tuple]:
+    return [tuple(to_sql(t, row[c]) for c, t in COLUMNS) for row in flatten(extraction)]
 
 
 def _unjson(text: str | None):
@@ -197,8 +246,14 @@ class Store:
                run_id: int | None = None, size: int | None = None) -> int:
         """Store one input's result in one transaction: upsert its row by sha256, the extraction
         JSON, its `fields` rows and its flattened table rows. -> the input id."""
-        rec = extraction.get("record") or {}
-        template = extraction.get("template") or {}
+        return self.record_prepared(sha256=sha256, path=path, kind=kind, status=status, prepared=prepare(extraction),
+                                    seconds=seconds, error_code=error_code, error_message=error_message,
+                                    run_id=run_id, size=size)
+
+    def record_prepared(self, *, sha256: str, path: str, kind: str | None, status: str, prepared: Prepared,
+                        seconds: float, error_code: str | None = None, error_message: str | None = None,
+                        run_id: int | None = None, size: int | None = None) -> int:
+        """`record` with the rows already prepared (by a worker: see `prepare`)."""
         with self._tx() as db:
             input_id = db.execute(
                 "INSERT INTO inputs(sha256, path, kind, form, template, status, error_code, error_message,"
@@ -208,21 +263,21 @@ class Store:
                 " error_code=excluded.error_code, error_message=excluded.error_message,"
                 " seconds=excluded.seconds, pages=excluded.pages, bytes=excluded.bytes,"
                 " finished_at=excluded.finished_at, run_id=excluded.run_id RETURNING id",
-                (sha256, path, kind, rec.get("document_type"), template.get("id"), status, error_code,
-                 error_message, seconds, (extraction.get("source") or {}).get("pages"), size, utc_now(),
-                 run_id)).fetchone()[0]
+                (sha256, path, kind, prepared.form, prepared.template, status, error_code, error_message, seconds,
+                 prepared.pages, size, utc_now(), run_id)).fetchone()[0]
             # an earlier run that could not read this path left a row keyed by the path: now superseded
             db.execute("DELETE FROM inputs WHERE sha256=? AND id<>?", (unreadable_key(path), input_id))
             db.execute("INSERT OR IGNORE INTO input_paths VALUES (?, ?)", (input_id, path))
             db.execute("INSERT INTO extractions VALUES (?, ?) ON CONFLICT(input_id) DO UPDATE SET json=excluded.json",
-                       (input_id, dumps(extraction)))
+                       (input_id, prepared.json))
             db.execute("DELETE FROM fields WHERE input_id=?", (input_id,))
-            db.executemany(
-                "INSERT INTO fields VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(input_id, i, f["path"], _json(f.get("value")), float(f["confidence"]), f.get("page"),
-                  _json(f.get("bbox")), f.get("line"), f.get("text"), _json(f.get("evidence")))
-                 for i, f in enumerate(extraction.get("fields") or [])])
-            self._write_rows(db, input_id, self._corrected(db, input_id, extraction))
+            db.executemany("INSERT INTO fields VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           [(input_id, *f) for f in prepared.fields])
+            if db.execute("SELECT 1 FROM reviews WHERE input_id=? LIMIT 1", (input_id,)).fetchone():
+                self._write_rows(db, input_id, self._corrected(db, input_id))   # a redone input keeps its corrections
+            else:
+                db.execute("DELETE FROM table_rows WHERE input_id=?", (input_id,))
+                db.executemany(_INSERT_ROW, [(input_id, *r) for r in prepared.rows])
         return input_id
 
     def add_path(self, sha256: str, path: str) -> None:
@@ -357,11 +412,12 @@ class Store:
                 return self.extraction_json(input_id)
             return dumps(self._corrected(self._db, input_id))
 
-    def _corrected(self, db: sqlite3.Connection, input_id: int, extraction: dict | None = None) -> dict:
-        if extraction is None:
-            extraction = self.extraction(input_id)
+    def _corrected(self, db: sqlite3.Connection, input_id: int) -> dict:
+        extraction = self.extraction(input_id)
         reviews = db.execute("SELECT field_path, action, new_value FROM reviews WHERE input_id=? ORDER BY id",
                              (input_id,)).fetchall()
+        if not reviews:
+            return extraction
         return apply_reviews(extraction, ({"field_path": r[0], "action": r[1], "new_value": _unjson(r[2])}
                                           for r in reviews))
 
@@ -386,9 +442,7 @@ class Store:
     @staticmethod
     def _write_rows(db: sqlite3.Connection, input_id: int, extraction: dict) -> None:
         db.execute("DELETE FROM table_rows WHERE input_id=?", (input_id,))
-        db.executemany(
-            f"INSERT INTO table_rows VALUES (?{', ?' * len(COLUMNS)})",
-            [(input_id, *(to_sql(t, row[c]) for c, t in COLUMNS)) for row in flatten(extraction)])
+        db.executemany(_INSERT_ROW, [(input_id, *r) for r in _row_tuples(extraction)])
 
     def table_rows(self) -> Iterator[dict]:
         """Every flattened Table I/II row (corrections applied), by input path then table order;

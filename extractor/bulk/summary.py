@@ -21,6 +21,7 @@ class Summary:
     duplicates: int = 0                                     # inputs whose bytes another input already had
     worker_seconds: float = 0.0
     started: float = field(default_factory=time.monotonic)
+    started_cpu: float = field(default_factory=time.process_time)   # the parent's (the writer's) CPU time
     ready: float | None = None                              # engine up: rates are measured from here
     finished: float | None = None
     interrupted: bool = False
@@ -62,6 +63,7 @@ class Summary:
             "engine_start_seconds": round((self.ready or self.started) - self.started, 3),
             "convert_seconds": round(end - (self.ready or self.started), 3),
             "docs_per_second": round(self.rate(), 3), "worker_seconds": round(self.worker_seconds, 3),
+            "parent_cpu_seconds": round(time.process_time() - self.started_cpu, 3),
             "interrupted": self.interrupted,
         }
 

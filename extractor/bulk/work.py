@@ -27,18 +27,27 @@ def guess_kind(path: str, data: bytes | None) -> str:
     return _KIND_BY_SUFFIX.get(PurePosixPath(path.rsplit("!", 1)[-1]).suffix.lower(), "text")
 
 
+def result(json_text: str, seconds: float, error: ExtractError | None = None) -> dict:
+    """What an engine hands the writer for one input: the extraction JSON with its store rows
+    already prepared (so the one writer only inserts), plus the facts the summary counts."""
+    from ..output import loads
+    from .store import prepare
+    extraction = loads(json_text)
+    return {"prepared": prepare(extraction, json_text), "status": extraction["status"],
+            "kind": extraction["source"]["kind"], "seconds": round(seconds, 4),
+            "error_code": error.code if error else None, "error_message": error.message if error else None}
+
+
 def failed_result(path: str, err: ExtractError, sha256: str, kind: str, seconds: float = 0.0) -> dict:
     """The result of an input that could not be converted (same shape as `convert` returns)."""
     from ..api import failed
     from ..output import to_json
-    ex = failed(path, err, sha256=sha256, kind=kind)
-    return {"json": to_json(ex), "status": "failed", "seconds": round(seconds, 4),
-            "error_code": err.code, "error_message": err.message}
+    return result(to_json(failed(path, err, sha256=sha256, kind=kind)), seconds, err)
 
 
 def convert(path: str, data: bytes, threshold: float) -> dict:
-    """Extract one input. -> {json, status, seconds, error_code, error_message}; `json` is exactly
-    what `extract` prints for it (a `status: failed` object when it cannot be read)."""
+    """Extract one input (the per-file function every engine runs). -> `result(...)`: the JSON is
+    exactly what `extract` prints (a `status: failed` object when the input cannot be read)."""
     import hashlib
     from ..api import extract
     from ..output import to_json
@@ -50,8 +59,7 @@ def convert(path: str, data: bytes, threshold: float) -> dict:
             e = InternalError(f"internal error ({type(e).__name__}: {e}); please report it with the input")
         return failed_result(path, e, hashlib.sha256(data).hexdigest(), guess_kind(path, data),
                              time.perf_counter() - t0)
-    return {"json": to_json(ex), "status": ex.status, "seconds": round(time.perf_counter() - t0, 4),
-            "error_code": None, "error_message": None}
+    return result(to_json(ex), time.perf_counter() - t0)
 
 
 @dataclass(slots=True)
