@@ -48,7 +48,7 @@ golden: venv
 	$(BIN)/python -m tests.golden --write
 
 calibrate: venv
-	$(BIN)/python -m extractor.calibrate_fit $(CORPUS)
+	$(BIN)/python scripts/calibrate.py --corpus $(CORPUS)
 
 score: venv
 	$(PY) $(CORPUS)/../tools/score.py run --cmd '$(BIN)/extract {input}' --corpus $(CORPUS)/form4 --input form.pdf --jobs 2

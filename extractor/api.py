@@ -14,7 +14,7 @@ from .model import Extraction, Issue, Source, TemplateRef
 from .output import build_record, field_entries, leaves
 from .sources import load_document, read_input
 from .templates import resolve_template
-from .validate import validate
+from .validate import issues_by_path, validate
 
 DEFAULT_THRESHOLD = 0.9
 
@@ -33,9 +33,12 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     tmpl, tconf = detect_template(matcher, resolve_template(template))
     layout = analyze(flow, matcher, tmpl)
     draft = assemble(layout)
-    issues, penalties = validate(draft, tmpl)
-    evidence = {p: evidence_of(c, penalties.get(p, 1.0)) for p, c in leaves(draft)}
-    confidences = {p: confidence(ev) for p, ev in evidence.items()}
+    issues = validate(draft, tmpl)
+    by_path = issues_by_path(issues)
+    evidence, confidences = {}, {}
+    for p, c in leaves(draft):
+        evidence[p] = evidence_of(c, by_path.get(p, []))
+        confidences[p] = confidence(p, c, evidence[p], doc.kind)
     record = build_record(draft)
     fields = field_entries(draft, flow, confidences, evidence)
     low = any(f.confidence < threshold for f in fields)

@@ -16,7 +16,8 @@ def detect_template(matcher: Matcher, templates: list[Template]) -> tuple[Templa
         total = 0.0
         possible = sum(s.weight for s in t.detect if s.weight > 0)
         for s in t.detect:
-            h = matcher.find_one(s.text, within=first_page, min_score=0.85)
+            # a signal against this form (another form's title) must be read clearly to count
+            h = matcher.find_one(s.text, within=first_page, min_score=0.85 if s.weight > 0 else 0.95)
             if h is not None:
                 total += s.weight * h.score
         scored.append((total, possible, t))

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from .flow import Flow, Tok, norm
 
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
-MAX_LINE_STEP_EM = 1.2    # widest vertical gap (in em) between lines of one wrapped label
+MAX_LINE_STEP_EM = 2.6    # widest vertical gap (in em) between lines of one wrapped label (text dumps add blank lines)
 DEFAULT_MIN_SCORE = 0.8
 
 TokFilter = Callable[[Tok], bool]
@@ -73,9 +73,10 @@ class Matcher:
             for txt, _score, _ in process.extract(first, self.vocab, scorer=fuzz.ratio, score_cutoff=75, limit=None):
                 texts.add(txt)
         out = [t for txt in texts for t in self.by_text.get(txt, ())]
-        # a label glued to what follows it ("1.Title"), or a damaged first word before a good second one
-        out += [t for txt, toks in self.by_text.items() if txt != first and txt.startswith(first) and len(first) >= 2
-                for t in toks]
+        # a label glued to what follows it ("1.Title"), a first word split over two lines ("3235-" /
+        # "0287"), or a damaged first word before a good second one
+        out += [t for txt, toks in self.by_text.items() if txt != first and len(first) >= 2 and len(txt) >= 3
+                and (txt.startswith(first) or first.startswith(txt)) for t in toks]
         if second and len(second) >= 4:
             for txt, _s, _ in process.extract(second, self.vocab, scorer=fuzz.ratio, score_cutoff=80, limit=None):
                 for t in self.by_text[txt]:
@@ -130,7 +131,14 @@ class Matcher:
             if s > best[0]:
                 best = (s, len(toks))
         score, n = best
-        return Hit("", toks[:n], score / 100.0)
+        hit_toks = toks[:n]
+        # the superscript asterisk after a label ("Person*") belongs to the label
+        last = hit_toks[-1]
+        row = flow.lines[last.line].toks
+        k = row.index(last)
+        if k + 1 < len(row) and row[k + 1].text.strip("*") == "" and row[k + 1].x0 - last.x1 < 1.2 * em:
+            hit_toks.append(row[k + 1])
+        return Hit("", hit_toks, score / 100.0)
 
     def _next_in_column(self, line_i: int, bottom: float, x0: float, x1: float,
                         within: TokFilter | None) -> tuple[Tok, int] | None:
@@ -140,9 +148,14 @@ class Matcher:
                 return None
             if ln.page != self.flow.lines[line_i].page:
                 return None
-            for t in ln.toks:
-                if x0 - 0.6 * em <= t.x0 <= x1 and (within is None or within(t)):
-                    return t, ln.i
+            # a wrapped line starts under the first, or a little left of it (centred text, or a
+            # text dump that shifted it past a mark: "X below)" — a lone mark never continues a
+            # label); the nearest start wins
+            cands = [t for t in ln.toks if (x0 - 0.6 * em <= t.x0 <= x1 or
+                                            (x0 - 3.0 * em <= t.x0 <= x1 and len(t.norm) > 2 and t.norm[0].isalnum()))
+                     and (within is None or within(t))]
+            if cands:
+                return min(cands, key=lambda t: abs(t.x0 - x0)), ln.i
         return None
 
     # ------------------------------------------------------------------ public

@@ -157,6 +157,7 @@ class Issue(_Model):
     severity: Literal["error", "warning", "info"]
     path: str | None = None
     message: str
+    related: list[str] = Field(default_factory=list)   # extension: every field the issue implicates
 
 
 class Extraction(_Model):

@@ -1,9 +1,247 @@
-"""Checks of form-layouts.md §5 -> issues, and the confidence penalty each implicated field takes."""
+"""The checks of form-layouts.md §5 over a record -> issues, each naming the fields it implicates.
+
+One implementation serves the pipeline (`validate`, on the analyzer's draft: the issues then lower
+the confidence of the fields they implicate, see confidence.py) and the review page
+(`validate_record`, on a corrected record). Hard checks hold for every valid filing and give
+errors; soft checks hold for most filings and give warnings.
+"""
 from __future__ import annotations
 
-from .model import Issue
+import datetime as dt
+from decimal import Decimal
+from typing import Iterable
+
+from .candidate import Cand
+from .model import Issue, Record
+from .output import leaves, record_dict
 from .templates import Template
+from .values import TRANSACTION_CODES
+
+TX_SECTIONS = ("non_derivative_transactions", "derivative_transactions")
+ROW_SECTIONS = ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions",
+                "derivative_holdings")
+# Usual pairing of transaction code and acquired/disposed (form-layouts.md §5 check 9).
+ACQUIRES = frozenset("PLA")
+DISPOSES = frozenset("SFDU")
+EXERCISE = frozenset("MXOC")           # Table I: acquired; Table II: disposed
+EXPIRES = frozenset("EH")              # Table II: disposed
+ROLL_TOLERANCE = Decimal("0.5")        # rounding in filers' running balances
 
 
-def validate(draft: dict, template: Template) -> tuple[list[Issue], dict[str, float]]:
-    return [], {}
+def _issue(code: str, severity: str, paths: list[str], message: str) -> Issue:
+    return Issue(code=code, severity=severity, path=paths[0] if paths else None, message=message, related=paths)
+
+
+def _d(v) -> dt.date | None:
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            return None
+    return None
+
+
+def _n(v) -> Decimal | None:
+    return v if isinstance(v, Decimal) else (Decimal(str(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else None)
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{d:,f}".rstrip("0").rstrip(".") if "." in f"{d:f}" else f"{d:,f}"
+
+
+def validate_record(record: Record | dict, template: Template | None = None, *,
+                    joint_filing: bool | None = None) -> list[Issue]:
+    """Every §5 check on a finished record. `joint_filing`: box 6 says "more than one reporting
+    person" (None: not known, the check is skipped)."""
+    rec = record.model_dump(mode="python") if isinstance(record, Record) else record
+    out: list[Issue] = []
+    out += _owners(rec, joint_filing)
+    out += _rows(rec)
+    out += _roll_forward(rec)
+    out += _dates(rec)
+    out += _marks(rec)
+    return out
+
+
+def validate(draft: dict, template: Template) -> list[Issue]:
+    """The checks on the analyzer's draft, plus what the draft knows that a record does not:
+    a cell whose text could not be read as its type."""
+    out = validate_record(record_dict(draft), template, joint_filing=draft.get("_joint"))
+    for path, c in leaves(draft):
+        if c.value is None and c.text and c.fit < 0.5 and c.kind not in ("text", "marks"):
+            out.append(_issue("unreadable_value", "error", [path],
+                              f"{c.text!r} is not a valid {c.kind.replace('_', ' ')}"))
+        for note in c.notes:
+            if note == "amount in both (A) and (D)":
+                out.append(_issue("amount_in_a_and_d", "error", [path], "Table II fills both (A) and (D)"))
+    return out
+
+
+def issues_by_path(issues: list[Issue]) -> dict[str, list[Issue]]:
+    out: dict[str, list[Issue]] = {}
+    for i in issues:
+        for p in i.related or ([i.path] if i.path else []):
+            out.setdefault(p, []).append(i)
+    return out
+
+
+# ---------------------------------------------------------------------------- checks
+def _owners(rec: dict, joint: bool | None) -> Iterable[Issue]:
+    owners = rec.get("reporting_owners") or []
+    if not owners:
+        yield _issue("no_reporting_owner", "error", ["reporting_owners"], "no reporting person found")
+    if joint is not None and joint != (len(owners) > 1):
+        yield _issue("joint_filing_mismatch", "error", [f"reporting_owners[{i}].name" for i in range(len(owners))],
+                     f"box 6 says {'more than one' if joint else 'one'} reporting person, "
+                     f"{len(owners)} found")
+    for i, o in enumerate(owners):
+        p = f"reporting_owners[{i}]"
+        flags = ("is_director", "is_officer", "is_ten_percent_owner", "is_other")
+        if not any(o.get(f) for f in flags):
+            yield _issue("no_relationship", "error", [f"{p}.{f}" for f in flags],
+                         "no relationship box is checked")
+        if o.get("officer_title") and not o.get("is_officer"):
+            yield _issue("title_without_officer", "warning", [f"{p}.officer_title", f"{p}.is_officer"],
+                         "an officer title without the Officer box checked")
+        if o.get("other_text") and not o.get("is_other"):
+            yield _issue("other_text_without_other", "warning", [f"{p}.other_text", f"{p}.is_other"],
+                         "other text without the Other box checked")
+
+
+def _rows(rec: dict) -> Iterable[Issue]:
+    for sec in ROW_SECTIONS:
+        for i, r in enumerate(rec.get(sec) or []):
+            p = f"{sec}[{i}]"
+            if not r.get("security_title"):
+                yield _issue("missing_title", "error", [f"{p}.security_title"], "row without a title of security")
+            if not r.get("direct_or_indirect_ownership"):
+                yield _issue("missing_ownership_form", "error", [f"{p}.direct_or_indirect_ownership"],
+                             "row without D or I")
+            if r.get("direct_or_indirect_ownership") == "D" and r.get("nature_of_ownership"):
+                yield _issue("nature_with_direct", "warning",
+                             [f"{p}.nature_of_ownership", f"{p}.direct_or_indirect_ownership"],
+                             "nature of indirect ownership on a direct holding")
+            if sec not in TX_SECTIONS:
+                continue
+            code, ad = r.get("transaction_code"), r.get("acquired_disposed_code")
+            if r.get("transaction_date") is None:
+                yield _issue("missing_transaction_date", "error", [f"{p}.transaction_date"],
+                             "transaction row without a date")
+            if code is None:
+                yield _issue("missing_code", "error", [f"{p}.transaction_code"], "transaction row without a code")
+            elif code not in TRANSACTION_CODES:
+                yield _issue("unknown_code", "error", [f"{p}.transaction_code"], f"{code!r} is not a transaction code")
+            if r.get("shares") is not None and ad is None:
+                yield _issue("missing_acquired_disposed", "error", [f"{p}.acquired_disposed_code"],
+                             "an amount without (A) or (D)")
+            expected = _expected_ad(code, sec)
+            if code and ad and expected and ad != expected:
+                yield _issue("code_vs_acquired_disposed", "warning",
+                             [f"{p}.acquired_disposed_code", f"{p}.transaction_code"],
+                             f"code {code} usually goes with ({expected}), not ({ad})")
+            ex, exp = _d(r.get("exercise_date")), _d(r.get("expiration_date"))
+            if ex and exp and ex > exp:
+                yield _issue("exercisable_after_expiration", "error", [f"{p}.exercise_date", f"{p}.expiration_date"],
+                             f"exercisable {ex} after expiration {exp}")
+            td, dd = _d(r.get("transaction_date")), _d(r.get("deemed_execution_date"))
+            if td and dd and not (td <= dd <= td + dt.timedelta(days=10)):
+                yield _issue("deemed_execution_date", "warning", [f"{p}.deemed_execution_date"],
+                             f"deemed execution {dd} is not within days after the trade {td}")
+        for i, r in enumerate(rec.get(sec) or []):
+            if sec.startswith("derivative"):
+                ex, exp = _d(r.get("exercise_date")), _d(r.get("expiration_date"))
+                if sec == "derivative_holdings" and ex and exp and ex > exp:
+                    yield _issue("exercisable_after_expiration", "error",
+                                 [f"{sec}[{i}].exercise_date", f"{sec}[{i}].expiration_date"],
+                                 f"exercisable {ex} after expiration {exp}")
+
+
+def _expected_ad(code: str | None, sec: str) -> str | None:
+    if not code:
+        return None
+    if code in ACQUIRES:
+        return "A"
+    if code in DISPOSES:
+        return "D"
+    if code in EXERCISE:
+        return "A" if sec == "non_derivative_transactions" else "D"
+    if code in EXPIRES and sec == "derivative_transactions":
+        return "D"
+    return None
+
+
+def _roll_forward(rec: dict) -> Iterable[Issue]:
+    """Consecutive rows of one class, ownership form and nature: following = previous ± amount."""
+    for sec in TX_SECTIONS:
+        rows = rec.get(sec) or []
+        for i in range(1, len(rows)):
+            a, b = rows[i - 1], rows[i]
+            key = lambda r: (r.get("security_title"), r.get("direct_or_indirect_ownership"), r.get("nature_of_ownership"))
+            if key(a) != key(b):
+                continue
+            prev, amt, now = _n(a.get("shares_owned_following_transaction")), _n(b.get("shares")), \
+                _n(b.get("shares_owned_following_transaction"))
+            ad = b.get("acquired_disposed_code")
+            if None in (prev, amt, now) or ad not in ("A", "D"):
+                continue
+            expected = prev + amt if ad == "A" else prev - amt
+            if abs(expected - now) <= ROLL_TOLERANCE or now == prev:
+                continue          # some filers repeat the closing balance on every row
+            p = f"{sec}[{i}]"
+            yield _issue("holding_roll_forward", "warning",
+                         [f"{p}.shares_owned_following_transaction", f"{p}.shares",
+                          f"{sec}[{i - 1}].shares_owned_following_transaction"],
+                         f"{_fmt(now)} does not follow from {_fmt(prev)} {'+' if ad == 'A' else '-'} {_fmt(amt)}")
+
+
+def _dates(rec: dict) -> Iterable[Issue]:
+    tx_dates = [(f"{sec}[{i}].transaction_date", _d(r.get("transaction_date")))
+                for sec in TX_SECTIONS for i, r in enumerate(rec.get(sec) or [])]
+    tx_dates = [(p, d) for p, d in tx_dates if d]
+    period = _d(rec.get("period_of_report"))
+    doc = str(rec.get("document_type") or "")
+    if period and tx_dates and doc.startswith("4"):
+        first_p, first = min(tx_dates, key=lambda x: x[1])
+        if first != period:
+            yield _issue("period_vs_earliest_transaction", "warning", ["period_of_report", first_p],
+                         f"box 3 says {period}, the earliest transaction is {first}")
+    if period and tx_dates and doc.startswith("5"):
+        for p, d in tx_dates:
+            if d > period:
+                yield _issue("transaction_after_fiscal_year_end", "warning", [p, "period_of_report"],
+                             f"transaction {d} after the fiscal year end {period}")
+    if rec.get("date_of_original_submission") and not doc.endswith("/A"):
+        yield _issue("amendment_date_on_original", "error", ["date_of_original_submission", "document_type"],
+                     "an original-filing date on a form that is not an amendment")
+    last_tx = max((d for _, d in tx_dates), default=None)
+    for i, s in enumerate(rec.get("signatures") or []):
+        sd = _d(s.get("date"))
+        if sd is None:
+            yield _issue("missing_signature_date", "error", [f"signatures[{i}].date"], "signature without a date")
+        elif last_tx and sd < last_tx:
+            yield _issue("signed_before_transaction", "warning", [f"signatures[{i}].date"],
+                         f"signed {sd}, before the transaction of {last_tx}")
+        if not s.get("name"):
+            yield _issue("missing_signature_name", "error", [f"signatures[{i}].name"], "signature without a name")
+
+
+def _marks(rec: dict) -> Iterable[Issue]:
+    """Every footnote mark resolves to a footnote; footnotes are numbered once each."""
+    ids = [str(f.get("id")) for f in rec.get("footnotes") or []]
+    known = set(ids)
+    seen: set[str] = set()
+    for k, fid in enumerate(ids):
+        if fid in seen:
+            yield _issue("duplicate_footnote", "error", [f"footnotes[{k}].id"], f"footnote {fid} twice")
+        seen.add(fid)
+        if not (rec["footnotes"][k].get("text") or "").strip():
+            yield _issue("empty_footnote", "error", [f"footnotes[{k}].text"], f"footnote {fid} has no text")
+    for sec in ROW_SECTIONS:
+        for i, r in enumerate(rec.get(sec) or []):
+            for field, marks in (r.get("footnote_ids") or {}).items():
+                missing = [m for m in marks if m not in known]
+                if missing:
+                    yield _issue("unresolved_footnote_mark", "error", [f"{sec}[{i}].footnote_ids.{field}"],
+                                 f"mark ({', '.join(missing)}) has no footnote in Explanation of Responses")

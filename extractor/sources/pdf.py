@@ -18,6 +18,7 @@ from ..geometry import BBox
 from ..page import Page, Word
 
 X_TOLERANCE = 3.0
+X_TOLERANCE_RATIO = 0.2        # of the character's height (about 0.23 of its font size)
 Y_TOLERANCE = 3.0
 MIN_CHARS_FOR_TEXT_LAYER = 20   # fewer real characters than this: the page is an image (scan)
 
@@ -73,8 +74,8 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
 
 def chars_to_words(chars: list[Char], page_number: int) -> list[Word]:
     """pdfplumber's word rule with `use_text_flow=True`: characters in content-stream order, a new
-    word at whitespace, on a backwards step, on a gap wider than X_TOLERANCE or a jump in `top`
-    beyond Y_TOLERANCE. (Clustering by `top` first, pdfplumber's default, interleaves the letters
+    word at whitespace, on a backwards step, on a gap wider than the x tolerance (see
+    `_x_tolerance`) or a jump in `top` beyond Y_TOLERANCE. (Clustering by `top` first, pdfplumber's default, interleaves the letters
     of a wrapped cell with a superscript beside it: "C o m m o n (2 )".)"""
     words: list[Word] = []
     cur: list[Char] = []
@@ -86,16 +87,32 @@ def chars_to_words(chars: list[Char], page_number: int) -> list[Word]:
             continue
         if cur:
             p = cur[-1]
-            if c.x0 < p.x0 or c.x0 > p.x1 + X_TOLERANCE or abs(c.top - p.top) > Y_TOLERANCE:
+            if c.x0 < p.x0 or c.x0 > p.x1 + _x_tolerance(p) or abs(c.top - p.top) > Y_TOLERANCE \
+                    or _dropped_space(p, c):
                 _flush(cur, words, page_number, sup)
                 cur, sup = [], False
-            elif c.text == "(" and _raised(p, c):
-                # a footnote mark printed as a superscript right after its value: "757,756⁽¹⁾"
+            elif c.text in "(*" and _raised(p, c):
+                # a footnote mark printed as a superscript right after its value ("757,756⁽¹⁾"),
+                # or the asterisk of "Person*": its own word, so the line keeps its height
                 _flush(cur, words, page_number, sup)
                 cur, sup = [], True
         cur.append(c)
     _flush(cur, words, page_number, sup)
     return words
+
+
+def _x_tolerance(c: Char) -> float:
+    """Widest gap inside a word: pdfplumber's 3 pt, or less for small text. Some PDFs place every
+    glyph on its own and drop the space characters; at 10 pt a missing space still leaves a
+    2.8 pt gap, which the fixed 3 pt would glue into "CommonStock"."""
+    return min(X_TOLERANCE, X_TOLERANCE_RATIO * (c.bottom - c.top))
+
+
+def _dropped_space(p: Char, c: Char) -> bool:
+    """Two capitals kept half a space apart: the space glyph between them was dropped ("SERIES A"
+    + "AUCTION" printed as "AAuction" with a 1.2 pt gap). Capitals are otherwise set with zero or
+    negative kerning, so a positive gap this wide is the space."""
+    return p.text.isupper() and c.text.isupper() and c.x0 - p.x1 > 0.09 * (p.bottom - p.top)
 
 
 def _raised(base: Char, c: Char) -> bool:
