@@ -12,7 +12,7 @@ import pytest
 
 from .bulk_helpers import EXTRACT, REPO, copy_renderings, run_cli
 
-N_FILES = 60
+N_FILES = 40
 
 
 def _committed(db) -> int:
