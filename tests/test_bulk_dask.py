@@ -45,3 +45,19 @@ def test_dask_times_out_a_hanging_input_and_survives_a_crashing_one(tmp_path):
     assert rows[str(tmp_path / "in" / "crash.md")]["error_code"] == "worker_crashed"
     assert all(rows[str(f)]["status"] != "failed" for f in files)
     assert summary.failures == {"timeout": 1, "worker_crashed": 1}
+
+
+@pytest.mark.slow
+def test_dask_scheduler_address_uses_an_existing_cluster(tmp_path):
+    """`--scheduler ADDRESS`: the run goes to the cluster at that address (here one started by the
+    test), not to a LocalCluster of its own."""
+    from distributed import Client, LocalCluster
+    files = copy_renderings(tmp_path / "in", 3)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        r = run_cli("bulk", tmp_path / "in", "--out", tmp_path / "out", "--scheduler", cluster.scheduler_address)
+        assert r.returncode == 0, r.stderr
+        assert f"dask at {cluster.scheduler_address}" in r.stderr
+        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert "convert" in prefixes                  # the per-file tasks went through this scheduler
+    assert len(_export(tmp_path / "out")) == len(files)

@@ -81,7 +81,11 @@ class Walker:
             yield Item(src, error=UnreadableInput(f"no such file or folder: {src}"))
 
     def _folder(self, root: str) -> Iterator[Item]:
-        for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+        unreadable: list[OSError] = []            # folders os.walk could not list: reported, not skipped silently
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
+            while unreadable:
+                e = unreadable.pop()
+                yield Item(e.filename, error=UnreadableInput(f"cannot list folder {e.filename}: {e.strerror}"))
             if Path(dirpath).resolve() in self.skip_dirs:
                 dirnames[:] = []
                 continue
@@ -89,6 +93,8 @@ class Walker:
             for name in sorted(filenames):
                 if not _hidden(name):
                     yield from self._file(os.path.join(dirpath, name), named=False)
+        for e in unreadable:
+            yield Item(e.filename, error=UnreadableInput(f"cannot list folder {e.filename}: {e.strerror}"))
 
     def _file(self, path: str, named: bool) -> Iterator[Item]:
         if is_archive(path):
