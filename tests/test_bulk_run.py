@@ -151,8 +151,9 @@ def test_cli_sources_from_stdin_globs_include_and_exit_status(tmp_path):
     copy_renderings(tmp_path / "in", 3, names=("form.md", "form.layout.txt"))
     out = tmp_path / "out"
     # a glob and --include: only the Markdown renderings
-    r = run_cli("bulk", f"{tmp_path}/in/*", "--include", "*.md", "--out", out, "-j", "2")
+    r = run_cli("bulk", f"{tmp_path}/in/*", "--include", "*.md", "--out", out, "-j", "2", "--progress")
     assert r.returncode == 0, r.stderr
+    assert "3/3 [" in r.stderr and "file/s" in r.stderr       # the progress bar: count of total, rate
     assert all(p.endswith(".md") for p in stored(out)) and len(stored(out)) == 3
     # '-': a list of sources on stdin, one of them missing: recorded, exit status 1
     r = run_cli("bulk", "-", "--out", out, "-j", "2",

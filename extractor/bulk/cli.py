@@ -53,6 +53,7 @@ def bulk_command(
 
     Exit status 0 when no input failed, 1 when some did (see the summary), 130 when interrupted."""
     import signal
+    import sqlite3
 
     from .runner import run_bulk
     from .store import StoreError, db_path
@@ -65,6 +66,8 @@ def bulk_command(
                            progress=sys.stderr.isatty() if progress is None else progress)
     except StoreError as e:
         _fail(str(e), EXIT_UNREADABLE)
+    except (sqlite3.Error, OSError) as e:       # a full disk, a read-only folder: nothing more can be stored
+        _fail(f"cannot write the store under {out}: {e}", EXIT_UNREADABLE)
     typer.echo(summary.render(str(db_path(out))), err=True)
     if summary.interrupted:
         raise typer.Exit(130)

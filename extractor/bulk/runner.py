@@ -120,7 +120,7 @@ def run_bulk(sources: Sequence[str], out: str | Path, *, workers: int | None = N
     run_id = store.begin_run(options)
     summary = Summary(engine=engine, workers=workers)
     bar = _Progress(progress)
-    eng = None
+    eng, done = None, False
     in_flight: dict[str, list[str]] = {}          # sha256 -> other paths with the same bytes seen meanwhile
 
     def commit(job: Job, result: dict) -> None:
@@ -178,11 +178,12 @@ def run_bulk(sources: Sequence[str], out: str | Path, *, workers: int | None = N
             drain(0)
         while len(eng):
             drain(_POLL_S)
+        done = True
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        if eng is not None:
-            eng.close(cancel=summary.interrupted)
+        if eng is not None:          # stopped early (Ctrl-C, a full disk...): in-flight work is dropped
+            eng.close(cancel=not done)
         bar.close()
         summary.finished = time.monotonic()
         store.finish_run(run_id, summary.as_dict())

@@ -174,18 +174,23 @@ class Store:
             raise StoreError(f"{self.path} is not a store this tool can open ({e})") from None
 
     def _migrate(self) -> None:
-        with self._tx():
-            has_meta = self._db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
-            if not has_meta:
-                for stmt in SCHEMA.split(";"):
-                    if stmt.strip():
-                        self._db.execute(stmt)
-                self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                return
-            version = int(self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
-        if version > SCHEMA_VERSION:
+        """Create the schema in a new store; refuse a store from a newer version. A reader of an
+        existing store takes no write lock here (a running bulk write is not held up)."""
+        version = self._schema_version()
+        if version is None:
+            with self._tx():
+                if self._schema_version() is None:          # another process may have just made it
+                    for stmt in SCHEMA.split(";"):
+                        if stmt.strip():
+                            self._db.execute(stmt)
+                    self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} was written by a newer extractor (schema {version}); upgrade to read it")
+
+    def _schema_version(self) -> int | None:
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
+            return None
+        return int(self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
 
     @contextmanager
     def _tx(self):
