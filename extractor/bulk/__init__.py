@@ -2,3 +2,7 @@
 `extract export DIR` (export.py). Kept import-free so registering the commands costs nothing."""
 
 DEFAULT_TIMEOUT = 120.0      # seconds per input; a scan through OCR takes tens of seconds
+
+
+class EngineError(Exception):
+    """The engine cannot start: an unreachable scheduler, workers without this package."""

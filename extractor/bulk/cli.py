@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from . import DEFAULT_TIMEOUT
+from . import DEFAULT_TIMEOUT, EngineError
 from ..cli import _fail, subcommand
 from ..errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_UNREADABLE, EXIT_USAGE
 
@@ -66,6 +66,8 @@ def bulk_command(
                            progress=sys.stderr.isatty() if progress is None else progress)
     except StoreError as e:
         _fail(str(e), EXIT_UNREADABLE)
+    except EngineError as e:
+        _fail(str(e), EXIT_USAGE)
     except (sqlite3.Error, OSError) as e:       # a full disk, a read-only folder: nothing more can be stored
         _fail(f"cannot write the store under {out}: {e}", EXIT_UNREADABLE)
     typer.echo(summary.render(str(db_path(out))), err=True)

@@ -10,6 +10,7 @@ scheduler (`distributed.scheduler.allowed-failures`) and then recorded as `worke
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from typing import Callable
@@ -18,10 +19,12 @@ import dask
 from distributed import Client, Future, KilledWorker, LocalCluster, wait
 from distributed.client import FuturesCancelledError
 
+from . import EngineError
 from .work import Job, crash_result, error_result, timeout_result
 
 REFRESH_WORKERS_S = 10.0     # how often the number of worker threads (the in-flight bound) is re-read
 WAIT_FOR_WORKER_S = 120.0
+CONNECT_TIMEOUT_S = 30.0
 
 
 class DaskEngine:
@@ -35,7 +38,10 @@ class DaskEngine:
         self._timeout, self._fn, self._threshold = timeout, fn, threshold
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+            except OSError as e:
+                raise EngineError(f"cannot reach the Dask scheduler at {scheduler} ({e})") from None
             self.name = f"dask at {scheduler}"
         else:
             # one retry: a file that kills its worker twice is recorded, not retried all run long
@@ -45,6 +51,13 @@ class DaskEngine:
             self.client = Client(self.cluster)
             self.name = "dask local cluster"
         self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKER_S)
+        try:        # import the pipeline on every worker now: start-up cost, and a clear error when missing
+            self.client.run(importlib.import_module, fn.__module__)
+            self.client.run(importlib.import_module, "extractor.api")
+        except ImportError as e:
+            self.close()
+            raise EngineError(f"the Dask workers cannot import the extractor ({e}); install this package "
+                               "on them (the same version as here)") from None
         self._pending: dict[Future, tuple[Job, float]] = {}
         self._refresh_slots()
 
