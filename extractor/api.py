@@ -7,6 +7,7 @@ from .assemble import assemble
 from .confidence import confidence, evidence_of
 from .detect import detect_template
 from .errors import ExtractError
+from .exact import exact_extraction
 from .flow import build_flow
 from .layout import analyze
 from .match import Matcher
@@ -27,7 +28,9 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     if data is None:
         data = read_input(path)
     doc = load_document(path, data)
-    source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)))
+    source = Source(path=path, sha256=doc.sha256, kind=doc.kind, pages=max(1, len(doc.pages)), style=doc.style)
+    if doc.exact_record is not None:            # EDGAR XML: the filer's own data, no layout to read
+        return exact_extraction(source, doc.exact_record)
     flow = build_flow(doc)
     matcher = Matcher(flow)
     tmpl, tconf = detect_template(matcher, resolve_template(template))
@@ -38,7 +41,7 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     evidence, confidences = {}, {}
     for p, c in leaves(draft):
         evidence[p] = evidence_of(c, by_path.get(p, []))
-        confidences[p] = confidence(p, c, evidence[p], doc.kind)
+        confidences[p] = confidence(p, c, evidence[p], doc.style)
     record = build_record(draft)
     fields = field_entries(draft, flow, confidences, evidence)
     low = any(f.confidence < threshold for f in fields)
@@ -52,8 +55,19 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     return ex
 
 
-def failed(path: str, err: ExtractError, sha256: str = "", kind: str = "pdf") -> Extraction:
-    """The contract's shape for an input that could not be read: record null, the reason in issues."""
+_KIND_OF_SNIFF = {"pdf": "pdf", "image": "image", "xml": "xml", "submission": "xml", "html": "html", "text": "text"}
+
+
+def failed(path: str, err: ExtractError, sha256: str = "", kind: str = "pdf", *,
+           data: bytes | None = None) -> Extraction:
+    """The contract's shape for an input that could not be read: record null, the reason in issues.
+    With the input's bytes, its hash and kind are reported too."""
+    if data is not None:
+        import hashlib
+
+        from .sources import sniff
+        sha256 = hashlib.sha256(data).hexdigest()
+        kind = _KIND_OF_SNIFF.get(sniff(data), "text") if data.strip() else kind
     return Extraction(source=Source(path=path, sha256=sha256, kind=kind, pages=0), template=None,
                       status="failed", record=None, fields=[],
                       issues=[Issue(code=err.code, severity="error", message=err.message)])

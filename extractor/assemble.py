@@ -7,7 +7,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
-from .flow import Flow, Tok, join_words
+from .flow import Flow, Tok, join_words, wrap_certainty
 from .geometry import BBox
 from .grid import Grid, Row
 from .layout import Layout, is_mark, mark_before
@@ -43,7 +43,7 @@ def assemble(lay: Layout) -> dict:
     flow = lay.flow
     draft: dict = {}
     box = lay.boxes
-    amendment = _box_date(lay, "box4") if t.box("box4") else Cand(None)
+    amendment = _box_date(lay, _date_box_for(t, "date_of_original_submission"))
     doc_type = t.amended_document_type if amendment.value else t.document_types[0]
     draft["document_type"] = Cand(doc_type, label=_detect_strength(lay), kind="code",
                                   notes=["amendment date present" if amendment.value else ""])
@@ -53,8 +53,9 @@ def assemble(lay: Layout) -> dict:
         draft[field] = _checkbox(lay, field)
     draft["issuer"] = _issuer(lay)
     first_owner = {}
-    if "box1" in box:
-        first_owner.update(parse_name_address(lay, box["box1"].toks, box["box1"].label.score))
+    name_box = next((b.id for b in t.boxes if b.parser == "name_address" and b.id in box), None)
+    if name_box is not None:
+        first_owner.update(parse_name_address(lay, box[name_box].toks, box[name_box].label.score))
     rel_box = next((b for b in t.boxes if b.parser == "relationship"), None)
     if rel_box and rel_box.id in box:
         first_owner.update(parse_relationship(lay, box[rel_box.id].toks, box[rel_box.id].label))
@@ -86,7 +87,9 @@ def _date_box_for(t, field: str) -> str | None:
 
 
 def _box_date(lay: Layout, box_id: str | None) -> Cand:
-    if box_id is None or box_id not in lay.boxes:
+    if box_id is None:
+        return Cand(None, kind="date")              # the form has no such box: null is certain
+    if box_id not in lay.boxes:
         return Cand(None, label=0.3, notes=["box not found"], kind="date")
     area = lay.boxes[box_id]
     toks = [t for t in area.toks if not is_mark(lay, t)]
@@ -180,7 +183,7 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
         c = from_parsed(p, value_toks, text, leaf.type, label=band.score, position=position,
                         area=_cell_area(flow, band, row))
         if leaf.wraps and len({t.line for t in value_toks}) > 1:
-            c.structure = 0.97
+            c.structure = 0.97 * wrap_certainty(value_toks)
         if leaf.field in parsed and parsed[leaf.field].value is not None:
             if c.value is not None:                      # both (A) and (D) filled
                 parsed[leaf.field].notes.append("amount in both (A) and (D)")
@@ -204,8 +207,9 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
         parsed.setdefault(f, c)
         if parsed[f].value is None:
             parsed[f] = c
-    holding = all(parsed.get(f) is None or parsed[f].value is None for f in TRANSACTION_FIELDS) and \
-        not any(f in marks for f in TRANSACTION_FIELDS)
+    holding = g.table.holdings_only or (
+        all(parsed.get(f) is None or parsed[f].value is None for f in TRANSACTION_FIELDS)
+        and not any(f in marks for f in TRANSACTION_FIELDS))
     section, fields = ROW_FIELDS[(g.table.rows, holding)]
     rec: dict = {}
     for f in fields:

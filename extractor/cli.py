@@ -62,17 +62,20 @@ def file_command(
     """Extract one record per input."""
     from .api import extract, failed
     from .output import to_json
+    from .sources import read_input
     code = 0
     for path in files:
+        data = None
         try:
-            ex = extract(path, threshold=threshold, template=template, debug_dir=debug_image)
+            data = read_input(path)
+            ex = extract(path, data=data, threshold=threshold, template=template, debug_dir=debug_image)
         except ExtractError as e:
             typer.echo(f"extract: {path}: {e.message}", err=True)
-            ex = failed(path, e)
+            ex = failed(path, e, data=data)
             code = code or e.exit_code
         except Exception as e:          # a bug: one line, and the other files still come out
             typer.echo(f"extract: {path}: internal error ({type(e).__name__}: {e}); please report it", err=True)
-            ex = failed(path, ExtractError(f"internal error: {type(e).__name__}"))
+            ex = failed(path, ExtractError(f"internal error: {type(e).__name__}"), data=data)
             code = code or EXIT_INTERNAL
         sys.stdout.write(to_json(ex, pretty=pretty) + "\n")
         sys.stdout.flush()

@@ -37,8 +37,9 @@ GROUPS = {
     "marks": {"footnote_ids"},
 }
 GROUP_NAMES = sorted(GROUPS)
+STYLES = ("pdf", "markdown", "layout", "html")
 FEATURES = (["d_" + e for e in EVIDENCE] + ["errors", "warnings", "blank", "lines", "words"] +
-            ["g_" + g for g in GROUP_NAMES] + ["signature", "owner_block"])
+            ["g_" + g for g in GROUP_NAMES] + ["signature", "owner_block"] + ["s_" + s for s in STYLES])
 
 
 def group_of(path: str) -> str:
@@ -62,13 +63,14 @@ def evidence_of(c: Cand, issues: list[Issue]) -> dict[str, float]:
     return {k: round(v, 4) for k, v in ev.items()}
 
 
-def features(path: str, value, ev: dict[str, float]) -> list[float]:
+def features(path: str, value, ev: dict[str, float], style: str) -> list[float]:
     g = group_of(path)
     x = [1.0 - max(0.0, min(1.0, ev[e])) for e in EVIDENCE]
     x += [min(ev["errors"], 2.0), min(ev["warnings"], 2.0), 1.0 if value in (None, [], "") else 0.0,
           min(max(ev["lines"] - 1, 0), 4) / 4.0, min(ev["words"], 20) / 20.0]
     x += [1.0 if g == name else 0.0 for name in GROUP_NAMES]
     x += [1.0 if path.startswith("signatures") else 0.0, 1.0 if path.startswith("reporting_owners") else 0.0]
+    x += [1.0 if style == s else 0.0 for s in STYLES]
     return x
 
 
@@ -80,16 +82,18 @@ def _models() -> dict:
         return {}
 
 
-def family(source_kind: str) -> str:
-    return "scan" if source_kind in ("scan", "image") else "digital"
+def family(style: str) -> str:
+    return "scan" if style in ("scan", "image") else "digital"
 
 
-def confidence(path: str, c: Cand, ev: dict[str, float], source_kind: str, exact: bool = False) -> float:
+def confidence(path: str, c: Cand, ev: dict[str, float], style: str, exact: bool = False) -> float:
     """Probability that the leaf is right."""
     if exact:
         return 1.0
-    model = _models().get(family(source_kind)) or _models().get("digital")
-    x = features(path, c.value, ev)
+    model = _models().get(family(style)) or _models().get("digital")
+    x = features(path, c.value, ev, style)
+    if model is not None and len(model["coef"]) != len(x):
+        model = None                # calibration from another feature set: refit with `make calibrate`
     if model is None:               # no calibration shipped: the evidence product, kept below 1
         p = math.prod(1.0 - v for v in x[:5]) * (0.5 ** x[5]) * (0.85 ** x[6])
         return round(0.5 + 0.49 * p, 4)

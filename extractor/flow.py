@@ -101,16 +101,32 @@ class Flow:
         return [ln for ln in self.lines if top <= ln.cy < bottom]
 
 
+def _hyphen_wrap(prev: Tok, t: Tok) -> bool:
+    p = prev.text
+    return len(p) > 1 and p.endswith("-") and p[-2].isalnum() and prev.line != t.line
+
+
 def join_words(toks: list[Tok]) -> str:
     """Words of a (possibly wrapped) cell as one string. A line that ends in a hyphen was wrapped
     after the hyphen ("Attorney-In-" / "Fact"), so the next line follows without a space."""
     out = ""
     for k, t in enumerate(toks):
-        prev = toks[k - 1].text
-        if k and not (len(prev) > 1 and prev.endswith("-") and prev[-2].isalnum() and toks[k - 1].line != t.line):
+        if k and not _hyphen_wrap(toks[k - 1], t):
             out += " "
         out += t.text
     return out
+
+
+def wrap_certainty(toks: list[Tok]) -> float:
+    """How sure the joined text of wrapped words is: a hyphen at a line end may have been followed
+    by a space in the filing ("Non- Qualified"), and a cell cut by a page break may have been
+    joined to the wrong row."""
+    c = 1.0
+    if any(_hyphen_wrap(a, b) for a, b in zip(toks, toks[1:])):
+        c *= 0.9
+    if len({t.page for t in toks}) > 1:
+        c *= 0.85
+    return c
 
 
 def build_flow(doc: Document) -> Flow:

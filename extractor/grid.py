@@ -257,6 +257,32 @@ def extend_header(flow: Flow, table: Table, header_bottom: float, header_ids: se
     return header_bottom
 
 
+def refine_sub_edges(bands: list[Band], body: list[Tok]) -> None:
+    """Move the edge between two sub-columns into the body's own whitespace between them.
+
+    Sub-headers are left-aligned in the modern look ("Title" | "Amount or Number of Shares") and
+    centred in the 2003 look, so the midpoint between them can cut a centred value ("Common Stock")
+    in two. Between the end of one sub-header and the start of the next, the edge goes to the middle
+    of the widest stretch no body word crosses."""
+    for a, b in zip(bands, bands[1:]):
+        if a.leaf.number != b.leaf.number or a.header is None or b.header is None:
+            continue
+        lo, hi = min(a.header.x1, b.header.x0), b.header.x0
+        if hi - lo < 1.0:
+            continue
+        spans = sorted((max(t.x0, lo), min(t.x1, hi)) for t in body if t.x1 > lo and t.x0 < hi)
+        free, x = [], lo
+        for s0, s1 in spans:
+            if s0 > x:
+                free.append((s0 - x, x, s0))
+            x = max(x, s1)
+        if hi > x:
+            free.append((hi - x, x, hi))
+        if free:
+            _, f0, f1 = max(free)
+            a.x1 = b.x0 = (f0 + f1) / 2
+
+
 def _cy(h: Hit) -> float:
     return (h.top + h.bottom) / 2
 
@@ -315,10 +341,10 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
         prev = last_on_line.get(t.line)
         last_on_line[t.line] = t
         # a footnote mark trails its value: printed just past the column edge, it still belongs
-        # to that value's cell (a mark-only cell's mark sits in the middle of its own column)
+        # to that value's cell (a mark-only cell's mark starts inside its own column)
         if prev is not None and prev.i in placed and b is not None and _MARK.match(t.text) and t.word.sup is not False:
             glued = t.x0 - prev.x1 < 1.0
-            near_edge = t.x0 - prev.x1 <= 3.0 * em and t.cx - b.x0 < 1.5 * em
+            near_edge = t.x0 - prev.x1 <= 3.0 * em and t.x0 - b.x0 < 0.3 * em
             if glued or near_edge:
                 b = placed[prev.i]
         # left-aligned text that runs past its column ("X Chief Executive Officer") stays together
@@ -330,27 +356,47 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
             stray.append(t)
             continue
         by.setdefault((b.leaf.key, t.line), []).append(t)
-    shifts = _page_shifts([t for v in by.values() for t in v])
+    shifts = _page_shifts(by)
     frags = [_Frag(k, sorted(v, key=lambda t: t.x0), shifts[v[0].page]) for (k, _), v in by.items()]
     frags.sort(key=lambda f: f.cy)
     return frags, stray
 
 
-def _page_shifts(toks: list[Tok]) -> dict[int, float]:
-    """Per page, how far to move its body up so it starts right under the previous page's body."""
+def _page_shifts(by: dict[tuple[str, int], list[Tok]]) -> dict[int, float]:
+    """Per page, how far to move its body up so it continues right under the previous page's
+    body, one ordinary wrapped-line gap below it: a page break is no evidence of a row break."""
+    toks = [t for v in by.values() for t in v]
     shifts: dict[int, float] = {}
     pages = sorted({t.page for t in toks})
+    if len(pages) < 2:
+        return {p: 0.0 for p in pages}
+    line_gap = _wrapped_line_gap(by)
     acc = 0.0
     prev_bottom = None
     for p in pages:
         on = [t for t in toks if t.page == p]
         top = min(t.top for t in on)
         if prev_bottom is not None:
-            line_gap = 0.25 * statistics.median(t.bottom - t.top for t in on)
             acc = top - (prev_bottom + line_gap)
         shifts[p] = acc
         prev_bottom = max(t.bottom for t in on) - acc
     return shifts
+
+
+def _wrapped_line_gap(by: dict[tuple[str, int], list[Tok]]) -> float:
+    """The usual gap between two lines of one wrapped cell: consecutive lines of one column on
+    one page that are closer than an em."""
+    per_band: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    for (key, _), v in by.items():
+        per_band.setdefault((key, v[0].page), []).append((min(t.top for t in v), max(t.bottom for t in v)))
+    gaps = []
+    for spans in per_band.values():
+        spans.sort()
+        for (t0, b0), (t1, b1) in zip(spans, spans[1:]):
+            g = t1 - b0
+            if -0.5 < g < 0.8 * max(b0 - t0, 1e-6):
+                gaps.append(max(g, 0.0))
+    return statistics.median(gaps) if gaps else 0.0
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,

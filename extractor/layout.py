@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .flow import Flow, Tok
-from .grid import Band, Grid, Header, build_rows, read_header
+from .grid import Band, Grid, Header, build_rows, read_header, refine_sub_edges
 from .match import Hit, Matcher
 from .templates import Template
 
@@ -63,6 +63,8 @@ def mark_before(layout: Layout, label: Hit, toks: list[Tok] | None = None) -> Ma
     marks = layout.template.marks
     pool = toks if toks is not None else layout.flow.toks
     best: Tok | None = None
+    centre = (label.top + label.bottom) / 2
+    key = lambda t: (round(abs(t.cy - centre) / (0.5 * em)), -t.x1)   # nearest line first, then nearest left
     for t in pool:
         if t.i in label.ids:
             continue
@@ -70,7 +72,7 @@ def mark_before(layout: Layout, label: Hit, toks: list[Tok] | None = None) -> Ma
             continue
         if not (label.x0 - 8 * em <= t.x1 <= label.x0 + 0.3 * em) or t.x0 >= label.x0:
             continue
-        if best is None or t.x1 > best.x1:
+        if best is None or key(t) < key(best):
             best = t
     if best is None:
         return Mark(False, None, label)
@@ -91,15 +93,27 @@ def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
     lay = Layout(flow, matcher, template)
     lay.explicit_marks = any(t.word.sup for t in flow.toks)
     em = flow.em
+    margin: dict[int, float] = {}
+    for t in flow.toks:
+        margin[t.page] = min(margin.get(t.page, t.x0), t.x0)
     sec = template.sections
 
     for kind, labels in (("footnotes", sec.footnotes), ("remarks", sec.remarks),
                          ("owners_grid", sec.owners_grid), ("signatures_heading", sec.signatures_heading),
                          ("signature_caption", sec.signature_captions)):
-        alone = kind != "signature_caption"
-        for h in matcher.find(labels, min_score=0.88, alone=alone) if labels else []:
+        heading = kind != "signature_caption"
+        for h in matcher.find(labels, min_score=0.88, alone=heading) if labels else []:
+            # a heading starts at the page's left margin; the same words inside a cell are a
+            # value ("See Explanation of Responses" wrapped in an owner's Other column)
+            if heading and h.x0 > margin.get(h.first.page, 0.0) + 3 * em:
+                continue
             lay.stops.append((h.top, kind, h))
-    for h in matcher.find(sec.boilerplate, min_score=0.8):
+    # each printed note appears once; the same words again are the filer's (a remark quoting it)
+    seen: set[str] = set()
+    for h in sorted(matcher.find(sec.boilerplate, min_score=0.8), key=lambda h: h.first.i):
+        if h.label in seen:
+            continue
+        seen.add(h.label)
         lay.stops.append((h.top, "boilerplate", h))
         lay.used |= h.ids
     for table in template.tables:
@@ -176,6 +190,8 @@ def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
     body_bottom = lay.next_stop(hdr.bottom - 0.1)
     body = [t for t in flow.toks if hdr.bottom + 0.1 <= t.cy < body_bottom and t.i not in lay.used]
     bands_by_page, body = _continuation_headers(lay, table, hdr, body, body_bottom)
+    for page, bands in bands_by_page.items():
+        refine_sub_edges(bands, [t for t in body if t.page == page])
     rows, stray = build_rows(flow, bands_by_page, body)
     end = body_bottom if body_bottom != float("inf") else max((t.bottom for t in body), default=hdr.bottom)
     return Grid(table, caption, hdr.bottom, end, hdr.bands, rows, hdr.ids, stray)

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from .flow import Flow, Tok, norm
 
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
-MAX_LINE_STEP_EM = 2.6    # widest vertical gap (in em) between lines of one wrapped label (text dumps add blank lines)
+MAX_LINE_STEP_EM = 3.6    # widest vertical gap (in em) between lines of one wrapped label (text dumps add blank lines)
 DEFAULT_MIN_SCORE = 0.8
 
 TokFilter = Callable[[Tok], bool]
@@ -132,12 +132,16 @@ class Matcher:
                 best = (s, len(toks))
         score, n = best
         hit_toks = toks[:n]
-        # the superscript asterisk after a label ("Person*") belongs to the label
-        last = hit_toks[-1]
-        row = flow.lines[last.line].toks
-        k = row.index(last)
-        if k + 1 < len(row) and row[k + 1].text.strip("*") == "" and row[k + 1].x0 - last.x1 < 1.2 * em:
-            hit_toks.append(row[k + 1])
+        # the (superscript) asterisk after a label ("Person*") belongs to the label, also when it
+        # wrapped to the start of the next line
+        last, first = hit_toks[-1], hit_toks[0]
+        for star in self.by_text.get("*", []) + self.by_text.get("**", []):
+            beside = -0.3 * em <= star.x0 - last.x1 < 1.2 * em and abs(star.cy - last.cy) < em
+            wrapped = abs(star.x0 - first.x0) < em and 0 < star.top - last.bottom < 1.0 * em and \
+                not any(u is not star and star.x0 <= u.x0 < star.x1 + 4 * em for u in flow.lines[star.line].toks)
+            if (beside or wrapped) and star.page == last.page:
+                hit_toks.append(star)
+                break
         return Hit("", hit_toks, score / 100.0)
 
     def _next_in_column(self, line_i: int, bottom: float, x0: float, x1: float,
@@ -149,13 +153,19 @@ class Matcher:
             if ln.page != self.flow.lines[line_i].page:
                 return None
             # a wrapped line starts under the first, or a little left of it (centred text, or a
-            # text dump that shifted it past a mark: "X below)" — a lone mark never continues a
-            # label); the nearest start wins
-            cands = [t for t in ln.toks if (x0 - 0.6 * em <= t.x0 <= x1 or
-                                            (x0 - 3.0 * em <= t.x0 <= x1 and len(t.norm) > 2 and t.norm[0].isalnum()))
-                     and (within is None or within(t))]
-            if cands:
-                return min(cands, key=lambda t: abs(t.x0 - x0)), ln.i
+            # text dump that shifted it past a mark — a lone mark never continues a label)
+            ok = [t for t in ln.toks if within is None or within(t)]
+            under = sorted((t for t in ok if x0 - 0.6 * em <= t.x0 <= x1), key=lambda t: t.x0)
+            left = sorted((t for t in ok if x0 - 3.0 * em <= t.x0 < x0 - 0.6 * em
+                           and len(t.norm) > 2 and t.norm[0].isalnum()), key=lambda t: t.x0)
+            if under:
+                u = under[0]
+                # the line starts a little left, right before the word under the column
+                # ("X title below)"), unless the word under the column starts the column itself
+                lead = [t for t in left if 0 <= u.x0 - t.x1 <= 1.0 * em]
+                return (lead[0] if lead and u.x0 > x0 + 0.6 * em else u), ln.i
+            if left:
+                return left[-1], ln.i
         return None
 
     # ------------------------------------------------------------------ public
@@ -176,7 +186,7 @@ class Matcher:
                 if h.score >= min_score and (not alone or self._alone(h)):
                     h.label = label
                     hits.append(h)
-        hits.sort(key=lambda h: (-h.score, h.first.i))
+        hits.sort(key=lambda h: (-h.score, -len(h.toks), h.first.i))   # the fuller variant wins a tie
         taken: set[int] = set()
         out = []
         for h in hits:

@@ -133,6 +133,7 @@ class Source(_Model):
     sha256: str
     kind: Literal["pdf", "scan", "image", "text", "html", "xml"]
     pages: int
+    style: str = ""          # extension: pdf | markdown | layout | html | scan | image | xml
 
 
 class TemplateRef(_Model):

@@ -51,6 +51,7 @@ class Document:
     kind: str                      # pdf | scan | image | text | html | xml
     pages: list[Page] = field(default_factory=list)
     exact_record: dict | None = None   # EDGAR XML: the record read exactly, no layout needed
+    style: str = ""                    # how the input was made: pdf | markdown | layout | html | scan | image
 
     @property
     def is_text(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
-from .flow import Tok, join_words
+from .flow import Tok, join_words, wrap_certainty
 from .grid import Band, build_rows
 from .layout import Layout, is_mark, mark_before
 from .match import Hit
@@ -26,16 +26,24 @@ def reading_lines(toks: list[Tok], em: float) -> list[list[Tok]]:
     """Tokens grouped into visual lines (vertical overlap, so a smaller font beside a larger one
     stays on its line), each sorted left to right, lines top to bottom."""
     lines: list[list[Tok]] = []
+    extent: list[tuple[float, float, int]] = []         # top, bottom, page of each line so far
     for t in sorted(toks, key=lambda t: (t.top, t.x0)):
-        for ln in lines:
-            top = min(u.top for u in ln)
-            bottom = max(u.bottom for u in ln)
-            ov = min(bottom, t.bottom) - max(top, t.top)
-            if ov >= 0.5 * min(t.bottom - t.top, bottom - top) and t.page == ln[0].page:
-                ln.append(t)
+        home = None
+        for k in range(len(lines) - 1, -1, -1):            # recent lines first: tokens come top down
+            top, bottom, page = extent[k]
+            if bottom < t.top - em:
                 break
-        else:
+            ov = min(bottom, t.bottom) - max(top, t.top)
+            if ov >= 0.5 * min(t.bottom - t.top, bottom - top) and t.page == page:
+                home = k
+                break
+        if home is None:
             lines.append([t])
+            extent.append((t.top, t.bottom, t.page))
+        else:
+            top, bottom, page = extent[home]
+            lines[home].append(t)
+            extent[home] = (min(top, t.top), max(bottom, t.bottom), page)
     for ln in lines:
         ln.sort(key=lambda t: t.x0)
     lines.sort(key=lambda ln: min(t.top for t in ln))
@@ -47,6 +55,7 @@ _join = join_words
 
 def _cand(toks: list[Tok], label: float, **kw) -> Cand:
     text = _join(toks)
+    kw["structure"] = kw.get("structure", 1.0) * wrap_certainty(toks)
     return Cand(text or None, list(toks), text, label=label, kind="text", **kw)
 
 
@@ -113,6 +122,15 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
     keys = ["city", "state", "zip_code"]
     if not toks:
         return {k: Cand(None, label=label, kind="text") for k in keys}
+    lines = reading_lines(toks, em)
+    if len(lines) > 1:
+        # a city wrapped around the state and zip in a narrow box ("SAN" / "CA 94103" / "FRANCISCO")
+        for ln in lines:
+            tail = " ".join(t.text for t in ln[1:])
+            if _STATE.match(ln[0].text) and (not tail or (len(tail) <= 10 and any(ch.isdigit() for ch in tail))):
+                city = [t for other in lines if other is not ln for t in other]
+                return {"city": _cand(city, label, structure=0.9), "state": _cand(ln[:1], label, structure=0.9),
+                        "zip_code": _cand(ln[1:], label, structure=0.9)}
     spread = len(caps) == 3 and caps[1].x0 - caps[0].x0 > 3 * em and caps[2].x0 - caps[1].x0 > 2 * em
     if spread and all(t.bottom <= min(c.top for c in caps) + 0.2 * em for t in toks):
         edges = [caps[1].x0 - 0.5 * em, caps[2].x0 - 0.5 * em]
@@ -192,6 +210,9 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
         out[field] = Cand(m.checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
                           label=min(base, h.score), kind="flag", area=(h.first.page, h.first.word.bbox))
     used = set().union(*(h.ids for h in option_hits.values())) if option_hits else set()
+    tails = lay.template.relationship.tails
+    for h in lay.matcher.find(tails, within=lambda t: t in pool and t.i not in used, min_score=0.85) if tails else []:
+        used |= h.ids
     last_option = max((h.first.i for h in option_hits.values()), default=-1)
     rest = [t for t in toks if t.i not in used and t.i not in lay.used and not is_mark(lay, t)
             and (t.i > last_option or not option_hits)]
@@ -199,7 +220,13 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     officer = out.get("is_officer", Cand(False)).value
     other = out.get("is_other", Cand(False)).value
     other_hit = option_hits.get("is_other")
-    if officer and other:
+    apart = _columns_apart(rest, other_hit, em)
+    if apart is not None:
+        # text under the Officer option and text under the Other option (the newer rendering's two
+        # cells) are the title and the other text, whichever boxes are checked
+        title, spec = apart
+        s = 1.0 if officer and other else 0.9
+    elif officer and other:
         title, spec, s = _split_title_other(rest, other_hit, em)
     elif other and not officer:
         title, spec, s = [], rest, 1.0
@@ -208,6 +235,18 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     out["officer_title"] = _cand(title, base, structure=s)
     out["other_text"] = _cand(spec, base, structure=s)
     return out
+
+
+def _columns_apart(rest: list[Tok], other_hit: Hit | None, em: float) -> tuple[list[Tok], list[Tok]] | None:
+    if other_hit is None or not rest:
+        return None
+    edge = other_hit.x0 - 0.5 * em
+    left = [t for t in rest if t.x1 < edge]
+    right = [t for t in rest if t.x0 >= edge]
+    if left and right and len(left) + len(right) == len(rest) and \
+            min(t.x0 for t in right) - max(t.x1 for t in left) > 1.0 * em:
+        return left, right
+    return None
 
 
 def _split_title_other(rest: list[Tok], other_hit: Hit | None, em: float) -> tuple[list[Tok], list[Tok], float]:

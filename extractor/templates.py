@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ExtractError
+from .errors import EXIT_USAGE, ExtractError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -55,6 +55,7 @@ class NameAddress(_Strict):
 class Options(_Strict):
     options: dict[str, list[str]]
     boilerplate: list[str] = []
+    tails: list[str] = []
 
 
 class Marks(_Strict):
@@ -170,16 +171,40 @@ class Template(_Strict):
 
 class TemplateError(ExtractError):
     code = "bad_template"
+    exit_code = EXIT_USAGE          # a bad --template is a usage error, not a bad input
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    """`over` on top of `base`: mappings merge key by key, anything else is replaced."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """A template's data, with `extends: <file>` resolved (the form it differs from)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise TemplateError(f"template {path}: expected a mapping of keys")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    base_path = (path.parent / parent).resolve()
+    if base_path in seen:
+        raise TemplateError(f"template {path}: `extends` loops back to {base_path.name}")
+    return _deep_merge(_read_yaml(base_path, seen + (path.resolve(),)), data)
 
 
 def load_template(path: Path) -> Template:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Template.model_validate(data)
+        return Template.model_validate(_read_yaml(path))
     except OSError as e:
         raise TemplateError(f"cannot read template {path}: {e.strerror}") from None
     except yaml.YAMLError as e:
-        raise TemplateError(f"template {path} is not valid YAML: {e}") from None
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise TemplateError(f"template {path} is not valid YAML{where}: {getattr(e, 'problem', None) or 'syntax error'}") from None
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

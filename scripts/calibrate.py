@@ -24,8 +24,6 @@ SETS = [
     ("form4", "form.pdf", "digital"), ("form4", "form.md", "digital"), ("form4", "form.layout.txt", "digital"),
     ("form4-variants", "form.pdf", "digital"), ("form4-variants", "form.md", "digital"),
     ("real/form4", "form.pdf", "digital"),
-    ("form3", "form.pdf", "digital"), ("form3", "form.md", "digital"), ("form3", "form.layout.txt", "digital"),
-    ("form5", "form.pdf", "digital"), ("form5", "form.md", "digital"), ("form5", "form.layout.txt", "digital"),
     ("form4", "scan-300.pdf", "scan"), ("form4", "scan-200.pdf", "scan"), ("form4", "scan-150.pdf", "scan"),
     ("form4-variants", "scan-150.pdf", "scan"), ("form4-variants", "scan-200.pdf", "scan"),
     ("form4-variants", "scan-300.pdf", "scan"),
@@ -46,9 +44,11 @@ def run_case(args) -> list[tuple[list[float], int, str]] | None:
     from extractor.errors import ExtractError
     from extractor.output import to_json
     try:
-        out = score.load_json(to_json(extract(str(Path(case) / inp))))
+        ex = extract(str(Path(case) / inp))
     except ExtractError:
         return None
+    style = ex.source.style
+    out = score.load_json(to_json(ex))
     truth = score.truth_of(score.load_json((Path(case) / "truth.json").read_text()))
     leaves, _ = score.compare_records(truth, out["record"])
     ok = {lf.path: lf.ok for lf in leaves}
@@ -56,7 +56,7 @@ def run_case(args) -> list[tuple[list[float], int, str]] | None:
     for f in out["fields"]:
         if f["path"] in ok and "evidence" in f:
             ev = {k: float(v) for k, v in f["evidence"].items()}
-            rows.append((features(f["path"], f["value"], ev), int(ok[f["path"]]), Path(case).name))
+            rows.append((features(f["path"], f["value"], ev, style), int(ok[f["path"]]), Path(case).name))
     return rows
 
 

@@ -39,12 +39,10 @@ def run_cli(*args: str, stdin: str | None = None, timeout: float = 300) -> subpr
 
 
 def encrypted_pdf(src: Path, dest: Path) -> Path:
-    """A password-protected copy of a real PDF (RC4, which pypdf writes without extra libraries)."""
-    from pypdf import PdfWriter
-    w = PdfWriter(clone_from=str(src))
-    w.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
-    with open(dest, "wb") as f:
-        w.write(f)
+    """A password-protected copy of a real PDF."""
+    import pikepdf
+    with pikepdf.open(src) as pdf:
+        pdf.save(dest, encryption=pikepdf.Encryption(owner="owner", user="secret", R=6))
     return dest
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ..errors import CorruptInput, UnreadableInput
@@ -11,18 +12,21 @@ MAX_TEXT_BYTES = 20_000_000
 
 
 def sniff(data: bytes) -> str:
+    """The input kind from the first bytes: pdf, image, submission, xml, html or text."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     low = head[:1024].lower()
-    if low.startswith((b"<sec-document>", b"<sec-header>", b"<document>", b"<ims-header>")) or b"<sec-header>" in low:
+    # a dissemination file may open with a PEM banner before <SEC-DOCUMENT>
+    if low.startswith((b"<sec-document>", b"<sec-header>", b"<document>", b"<ims-header>")) or \
+            re.search(rb"^<(sec-document|sec-header|ims-header)>", data[:4096].lower(), re.M):
         return "submission"
-    if b"<ownershipdocument" in low or (low.startswith(b"<?xml") and b"<ownershipdocument" in data[:8192].lower()):
-        return "xml"
-    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low[:512]:
+    if re.search(rb"<html[\s>]|^<!doctype html|^<(head|body)[\s>]", low):
         return "html"
+    if low.startswith(b"<?xml") or b"<ownershipdocument" in low:
+        return "xml"            # any XML: the reader says clearly when it is not an ownershipDocument
     return "text"
 
 
@@ -67,10 +71,18 @@ def load_document(path: str, data: bytes | None = None) -> Document:
         pages, image_only = read_pdf_pages(data)
         if image_only and len(image_only) == len(pages):
             raise CorruptInput("the PDF has no text layer (a scan); OCR support is not installed in this build")
-        return Document(path, sha, "pdf", pages)
+        return Document(path, sha, "pdf", pages, style="pdf")
     if kind == "image":
         raise CorruptInput("page images need OCR, which this build does not include yet")
-    if kind in ("xml", "submission", "html"):
-        raise CorruptInput(f"{kind} input is not supported yet")
-    from .text import read_text_pages
-    return Document(path, sha, "text", read_text_pages(decode_text(data)))
+    if kind == "xml":
+        from .edgar_xml import read_ownership_xml
+        return Document(path, sha, "xml", [], exact_record=read_ownership_xml(data), style="xml")
+    if kind == "submission":
+        from .submission import read_submission
+        return read_submission(path, sha, data)
+    if kind == "html":
+        from .html import read_html_pages
+        return Document(path, sha, "html", read_html_pages(data), style="html")
+    from .text import read_text_pages, rendering_style
+    text = decode_text(data)
+    return Document(path, sha, "text", read_text_pages(text), style=rendering_style(text))

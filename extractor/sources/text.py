@@ -61,6 +61,14 @@ def clean_line(line: str) -> str:
     return line.rstrip()
 
 
+def rendering_style(text: str) -> str:
+    """'markdown' for cell-delimited conversions (tabs or | pipes), 'layout' for space-aligned
+    dumps such as `pdftotext -layout` (their geometry is coarser, so confidence differs)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    cells = sum(1 for ln in lines if "\t" in ln or _PIPE_ROW.match(ln))
+    return "markdown" if cells >= 3 else "layout"
+
+
 def read_text_pages(text: str) -> list[Page]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_pages = text.split("\f")

@@ -1,0 +1,1 @@
+"""`make bench` and the helpers it shares with the tests (bench/word_agreement.py)."""
