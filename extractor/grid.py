@@ -441,6 +441,13 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
         best = None
         upper_bound = max(f.bottom for f in rows[k])
         lower_bound = min(f.top for f in rows[k + 1])
+        # A row cut by a page break prints its first part top-aligned (its wrapped cells start at
+        # its values, nothing above them), so its centring says nothing; the next row's does: its
+        # head above the anchor mirrors its tail below it (taken up to halfway to the row after).
+        cut = centred and len({f.toks[0].page for f in mid + [a, b]}) > 1 and _top_aligned(rows[k], a, single, em)
+        if cut:
+            c_cy = anchors[k + 2].cy if k + 2 < len(anchors) else float("inf")
+            lower_tail = [f for f in rest if b.cy < f.cy < (b.cy + c_cy) / 2]
         for s in range(len(lines) + 1):
             up = [f for ln in lines[:s] for f in ln]
             down = [f for ln in lines[s:] for f in ln]
@@ -451,7 +458,10 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
             missing = _missing(rows[k] + up, required) + _missing(rows[k + 1] + down, required)
             # the upper row is complete once this split is made, so its wrapped cells can be
             # checked for sitting centred on its anchor (the lower row's are not all known yet)
-            centring = _off_centre(rows[k] + up, a, single) if centred else 0.0
+            if cut:
+                centring = _off_centre(rows[k + 1] + down + lower_tail, b, single)
+            else:
+                centring = _off_centre(rows[k] + up, a, single) if centred else 0.0
             centre = (a.cy + b.cy) / 2
             split_y = (hi + lo) / 2
             cost = (violations, missing, -round(gap / (0.25 * em)), round(centring / (0.5 * em)),
@@ -484,6 +494,11 @@ def _group_lines(frags: list[_Frag], em: float) -> list[list[_Frag]]:
         else:
             lines.append([f])
     return lines
+
+
+def _top_aligned(frags: list[_Frag], anchor: _Frag, single: set[str], em: float) -> bool:
+    wrapped = [f for f in frags if f.key not in single]
+    return bool(wrapped) and min(f.cy for f in wrapped) >= anchor.cy - 0.3 * em
 
 
 def _off_centre(frags: list[_Frag], anchor: _Frag, single: set[str]) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
-from .flow import Tok, join_words, wrap_certainty
+from .flow import Tok, join_words, norm, wrap_certainty
 from .grid import Band, build_rows
 from .layout import Layout, is_mark, mark_before
 from .match import Hit
@@ -210,9 +210,13 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
         out[field] = Cand(m.checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
                           label=min(base, h.score), kind="flag", area=(h.first.page, h.first.word.bbox))
     used = set().union(*(h.ids for h in option_hits.values())) if option_hits else set()
-    tails = lay.template.relationship.tails
-    for h in lay.matcher.find(tails, within=lambda t: t in pool and t.i not in used, min_score=0.85) if tails else []:
-        used |= h.ids
+    # what is left of an option label read by its first word only ("Other" + "(specify below)"),
+    # however a text dump scattered its words
+    for tail in lay.template.relationship.tails:
+        words = norm(tail).split()
+        found = [next((t for t in toks if t.norm == w and t.i not in used), None) for w in words]
+        if all(found):
+            used |= {t.i for t in found}
     last_option = max((h.first.i for h in option_hits.values()), default=-1)
     rest = [t for t in toks if t.i not in used and t.i not in lay.used and not is_mark(lay, t)
             and (t.i > last_option or not option_hits)]
