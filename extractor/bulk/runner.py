@@ -53,7 +53,7 @@ def load(item: Item) -> tuple[str, bytes | None, int, ExtractError | None]:
                     chunks.append(chunk)
     except Exception as e:         # OSError, a bad zip CRC, a truncated tar stream, an unknown compression
         reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
-        err = (ArchiveUnreadable if "!" in item.path else UnreadableInput)(f"cannot read {item.path}: {reason}")
+        err = (ArchiveUnreadable if "!" in item.path else UnreadableInput)(f"cannot read it: {reason}")
         return unreadable_key(item.path), None, 0, err
     if item.error is not None:
         return h.hexdigest(), None, size, item.error

@@ -74,18 +74,18 @@ class Walker:
         elif glob.has_magic(src):
             matches = sorted(glob.glob(src, recursive=True))
             if not matches:
-                yield Item(src, error=UnreadableInput(f"nothing matches {src}"))
+                yield Item(src, error=UnreadableInput("nothing matches this pattern"))
             for m in matches:
                 yield from (self._folder(m) if os.path.isdir(m) else self._file(m, named=False))
         else:
-            yield Item(src, error=UnreadableInput(f"no such file or folder: {src}"))
+            yield Item(src, error=UnreadableInput("no such file or folder"))
 
     def _folder(self, root: str) -> Iterator[Item]:
         unreadable: list[OSError] = []            # folders os.walk could not list: reported, not skipped silently
         for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
             while unreadable:
                 e = unreadable.pop()
-                yield Item(e.filename, error=UnreadableInput(f"cannot list folder {e.filename}: {e.strerror}"))
+                yield Item(e.filename, error=UnreadableInput(f"cannot list this folder: {e.strerror}"))
             if Path(dirpath).resolve() in self.skip_dirs:
                 dirnames[:] = []
                 continue
@@ -94,7 +94,7 @@ class Walker:
                 if not _hidden(name):
                     yield from self._file(os.path.join(dirpath, name), named=False)
         for e in unreadable:
-            yield Item(e.filename, error=UnreadableInput(f"cannot list folder {e.filename}: {e.strerror}"))
+            yield Item(e.filename, error=UnreadableInput(f"cannot list this folder: {e.strerror}"))
 
     def _file(self, path: str, named: bool) -> Iterator[Item]:
         if is_archive(path):
@@ -105,7 +105,7 @@ class Walker:
         try:
             size = os.stat(path).st_size
         except OSError as e:
-            yield Item(path, error=UnreadableInput(f"cannot read {path}: {e.strerror}"))
+            yield Item(path, error=UnreadableInput(f"cannot read the file: {e.strerror}"))
             return
         yield Item(path, size, opener=lambda: open(path, "rb"))
 
@@ -120,7 +120,7 @@ class Walker:
             # the whole archive (or what is left of it after the members already read) is unreadable
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e) or type(e).__name__
             yield Item(path, opener=opener if os.path.isfile(path) else None,
-                       error=ArchiveUnreadable(f"cannot read archive {path}: {reason}"))
+                       error=ArchiveUnreadable(f"cannot read the archive: {reason}"))
 
     def _zip(self, path: str) -> Iterator[Item]:
         with zipfile.ZipFile(path) as zf:
@@ -129,9 +129,9 @@ class Walker:
                 if info.is_dir() or _hidden_member(info.filename) or not self._wanted(name):
                     continue
                 if info.flag_bits & 0x1:
-                    yield Item(name, error=ArchiveUnreadable(f"{name} is encrypted in the zip; unzip it with its password first"))
+                    yield Item(name, error=ArchiveUnreadable("encrypted in the zip; unzip it with its password first"))
                 elif is_archive(info.filename):
-                    yield Item(name, error=ArchiveUnreadable(f"{name} is an archive inside an archive; unpack it first"))
+                    yield Item(name, error=ArchiveUnreadable("an archive inside an archive; unpack it first"))
                 else:
                     yield Item(name, info.file_size, opener=lambda info=info: zf.open(info))
 
@@ -144,7 +144,7 @@ class Walker:
                 if not member.isfile() or _hidden_member(member.name) or not self._wanted(name):
                     continue
                 if is_archive(member.name):
-                    yield Item(name, error=ArchiveUnreadable(f"{name} is an archive inside an archive; unpack it first"))
+                    yield Item(name, error=ArchiveUnreadable("an archive inside an archive; unpack it first"))
                 else:
                     yield Item(name, member.size, opener=lambda member=member: tf.extractfile(member))
 
