@@ -33,7 +33,7 @@ class DaskEngine:
 
     name = "dask"
 
-    def __init__(self, workers: int, timeout: float, fn: Callable, threshold: float,
+    def __init__(self, workers: int, timeout: float | None, fn: Callable, threshold: float,
                  scheduler: str | None = None) -> None:
         self._timeout, self._fn, self._threshold = timeout, fn, threshold
         self.cluster = None
@@ -81,11 +81,13 @@ class DaskEngine:
             return []
         done = [f for f in self._pending if f.done()]
         if not done:
-            first_deadline = min(t for _, t in self._pending.values()) + self._timeout
-            limit = max(0.0, first_deadline - time.monotonic())
-            limit = limit if wait_s is None else min(limit, wait_s)
+            limit = wait_s
+            if self._timeout is not None:
+                first_deadline = min(t for _, t in self._pending.values()) + self._timeout
+                limit = max(0.0, first_deadline - time.monotonic())
+                limit = limit if wait_s is None else min(limit, wait_s)
             # (a zero timeout would time out before dask looks at the futures: check done ones first)
-            if limit > 0:
+            if limit is None or limit > 0:
                 try:
                     done, _ = wait(list(self._pending), timeout=limit, return_when="FIRST_COMPLETED")
                 except TimeoutError:
@@ -106,6 +108,8 @@ class DaskEngine:
         return job, error_result(job, exc)
 
     def _expire(self) -> list[tuple[Job, dict]]:
+        if self._timeout is None:
+            return []
         now = time.monotonic()
         late = [f for f, (_, t) in self._pending.items() if now - t > self._timeout and not f.done()]
         if not late:

@@ -21,11 +21,11 @@ MAX_TASKS_PER_WORKER = 1000
 
 
 class PoolEngine:
-    """Runs `fn(path, data, threshold)` in `workers` processes, each call limited to `timeout` s."""
+    """Runs `fn(path, data, threshold)` in `workers` processes, each call limited to `timeout` s (None: no limit)."""
 
     name = "process pool"
 
-    def __init__(self, workers: int, timeout: float, fn: Callable, threshold: float) -> None:
+    def __init__(self, workers: int, timeout: float | None, fn: Callable, threshold: float) -> None:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["extractor.api", fn.__module__])
         self.workers = workers

@@ -90,7 +90,7 @@ class _Progress:
         self.bar.close()
 
 
-def make_engine(engine: str, workers: int, timeout: float, fn: Callable, threshold: float,
+def make_engine(engine: str, workers: int, timeout: float | None, fn: Callable, threshold: float,
                 scheduler: str | None):
     """The process pool (default) or Dask."""
     if engine == "dask":
@@ -103,7 +103,7 @@ def make_engine(engine: str, workers: int, timeout: float, fn: Callable, thresho
 
 
 def run_bulk(sources: Sequence[str], out: str | Path, *, workers: int | None = None,
-             timeout: float = DEFAULT_TIMEOUT, engine: str = "process", scheduler: str | None = None,
+             timeout: float | None = DEFAULT_TIMEOUT, engine: str = "process", scheduler: str | None = None,
              force: bool = False, retry_failed: bool = False, threshold: float = 0.9,
              include: Iterable[str] = (), exclude: Iterable[str] = (), progress: bool = False,
              fn: Callable = convert) -> Summary:
@@ -112,6 +112,7 @@ def run_bulk(sources: Sequence[str], out: str | Path, *, workers: int | None = N
     (everything) or `retry_failed` (failures). `fn(path, data, threshold) -> result dict` is the
     per-file function (`work.convert`). Returns the run's summary (also stored in `runs`)."""
     workers = workers or default_workers()
+    timeout = timeout or None                   # 0: no limit
     store = Store(out)
     walker = Walker(include, exclude, skip_dirs=[store.path.parent])
     options = {"sources": list(sources), "engine": engine, "scheduler": scheduler, "workers": workers,

@@ -72,15 +72,18 @@ class Job:
 
 
 def timeout_result(job: Job, timeout: float) -> dict:
+    """A job stopped at its time limit."""
     return failed_result(job.path, TimedOut(f"stopped after {timeout:g} s (--timeout)"), job.sha256, job.kind,
                          timeout)
 
 
 def crash_result(job: Job, detail: str) -> dict:
+    """A job whose worker process died."""
     return failed_result(job.path, WorkerCrashed(f"the worker process died on this input ({detail})"),
                          job.sha256, job.kind)
 
 
 def error_result(job: Job, e: BaseException) -> dict:
+    """A job the engine itself failed on (a bug)."""
     return failed_result(job.path, InternalError(f"internal error ({type(e).__name__}: {e}); please report it"),
                          job.sha256, job.kind)
