@@ -72,8 +72,9 @@ class Summary:
         d = self.as_dict()
         n_conv = sum(self.converted.values())
         dot = lambda c: " · ".join(f"{k} {v}" for k, v in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-        lines = [f"extract bulk: {d['inputs']} inputs in {d['wall_seconds']:.1f} s ({self.engine}, "
-                 f"{self.workers} workers){' — INTERRUPTED' if self.interrupted else ''}",
+        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+        lines = [f"extract bulk: {plural(d['inputs'], 'input')} in {d['wall_seconds']:.1f} s ({self.engine}, "
+                 f"{plural(self.workers, 'worker')}){' — INTERRUPTED' if self.interrupted else ''}",
                  f"  converted   {n_conv:>6}  {dot(self.converted) or '-'}"
                  f"  ({d['docs_per_second']:.2f} docs/s after {d['engine_start_seconds']:.1f} s start-up)"]
         if self.forms:
