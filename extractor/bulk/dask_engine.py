@@ -2,11 +2,14 @@
 which alone writes the store.
 
 Without a scheduler address a `LocalCluster` is started (one process per worker, one thread each).
-Dask cannot interrupt a running task, so the time limit is kept here: at most one task per worker
-thread is in flight (a task starts as soon as it is dispatched, so the limit counts from dispatch),
-and a task past its limit is recorded as `timeout`, cancelled, and its worker restarted by the
-worker's nanny, which is what actually stops it. A task whose worker dies is retried by the
-scheduler (`distributed.scheduler.allowed-failures`) and then recorded as `worker_crashed`.
+Two tasks per worker thread are in flight, so a worker never waits for the parent between tasks.
+Dask cannot interrupt a running task, so the time limit is kept here: a task still pending
+`timeout` s after dispatch is looked up on the workers, and its limit counts from when it really
+started there (a task queued behind another is not charged for the wait). A task past its limit
+is recorded as `timeout`, cancelled, and its worker restarted by the worker's nanny, which is what
+actually stops it. A task whose worker dies is retried by the scheduler
+(`distributed.scheduler.allowed-failures`), then submitted once more on its own key (it may only
+have been queued beside the input that killed the worker), and then recorded as `worker_crashed`.
 """
 from __future__ import annotations
 
@@ -23,6 +26,9 @@ from . import EngineError
 from .work import Job, crash_result, error_result, timeout_result
 
 REFRESH_WORKERS_S = 10.0     # how often the number of worker threads (the in-flight bound) is re-read
+IN_FLIGHT_PER_THREAD = 2
+RECHECK_QUEUED_S = 1.0
+WORKER_SATURATION = 1.0      # LocalCluster: tasks a worker holds per thread (see __init__)       # a task found still queued at its deadline is looked up again this much later
 WAIT_FOR_WORKER_S = 120.0
 CONNECT_TIMEOUT_S = 30.0
 
@@ -44,8 +50,11 @@ class DaskEngine:
                 raise EngineError(f"cannot reach the Dask scheduler at {scheduler} ({e})") from None
             self.name = f"dask at {scheduler}"
         else:
-            # one retry: a file that kills its worker twice is recorded, not retried all run long
-            with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+            # worker-saturation 1.0: a worker holds only the task it runs (the next ones wait on the
+            # scheduler), so an input that kills its worker takes no bystander with it; then one
+            # death is enough to fail that task (the engine submits it once more on its own)
+            with dask.config.set({"distributed.scheduler.worker-saturation": WORKER_SATURATION,
+                                  "distributed.scheduler.allowed-failures": 0}):
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                             dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
@@ -58,20 +67,21 @@ class DaskEngine:
             self.close()
             raise EngineError(f"the Dask workers cannot import the extractor ({e}); install this package "
                                "on them (the same version as here)") from None
-        self._pending: dict[Future, tuple[Job, float]] = {}
+        # future -> [job, when to look at it again (epoch s), its bytes (kept for one resubmission), attempt]
+        self._pending: dict[Future, list] = {}
         self._refresh_slots()
 
     def _refresh_slots(self) -> None:
         self.workers = max(1, sum(self.client.nthreads().values()))
-        self.slots = self.workers
+        self.slots = IN_FLIGHT_PER_THREAD * self.workers
         self._refreshed = time.monotonic()
 
     def __len__(self) -> int:
         return len(self._pending)
 
-    def submit(self, job: Job, data: bytes) -> None:
+    def submit(self, job: Job, data: bytes, attempt: int = 0) -> None:
         fut = self.client.submit(self._fn, job.path, data, self._threshold, pure=False)
-        self._pending[fut] = (job, time.monotonic())
+        self._pending[fut] = [job, time.time() + (self._timeout or 0), data, attempt]
 
     def completed(self, wait_s: float | None) -> list[tuple[Job, dict]]:
         """Finished (or timed-out) jobs with their results, waiting up to `wait_s` s."""
@@ -83,8 +93,7 @@ class DaskEngine:
         if not done:
             limit = wait_s
             if self._timeout is not None:
-                first_deadline = min(t for _, t in self._pending.values()) + self._timeout
-                limit = max(0.0, first_deadline - time.monotonic())
+                limit = max(0.0, min(p[1] for p in self._pending.values()) - time.time())
                 limit = limit if wait_s is None else min(limit, wait_s)
             # (a zero timeout would time out before dask looks at the futures: check done ones first)
             if limit is None or limit > 0:
@@ -94,38 +103,50 @@ class DaskEngine:
                     pass
                 except FuturesCancelledError:        # the cluster dropped some: reported by _result
                     done = [f for f in self._pending if f.done()]
-        out = [self._result(fut) for fut in done]
+        out = [r for r in map(self._result, done) if r is not None]
         out.extend(self._expire())
         return out
 
-    def _result(self, fut: Future) -> tuple[Job, dict]:
-        job, _ = self._pending.pop(fut)
+    def _result(self, fut: Future) -> tuple[Job, dict] | None:
+        job, _, data, attempt = self._pending.pop(fut)
         if fut.status == "finished":
             return job, fut.result()
         exc = fut.exception() if fut.status == "error" else None
+        if isinstance(exc, KilledWorker) and attempt == 0:
+            self.submit(job, data, attempt=1)          # a bystander of the input that killed its worker?
+            return None
         if exc is None or isinstance(exc, KilledWorker):
             return job, crash_result(job, f"dask: {exc or fut.status}")
         return job, error_result(job, exc)
 
     def _expire(self) -> list[tuple[Job, dict]]:
-        if self._timeout is None:
+        now = time.time()
+        due = [f for f, p in self._pending.items() if p[1] <= now and not f.done()]
+        if self._timeout is None or not due:
             return []
-        now = time.monotonic()
-        late = [f for f, (_, t) in self._pending.items() if now - t > self._timeout and not f.done()]
-        if not late:
-            return []
-        keys = {f.key for f in late}
-        stuck_on = [w for w, ks in self.client.processing().items() if keys & set(ks)]
+        keys = [f.key for f in due]
+        started = {key: (worker, t) for worker, running in self.client.run(_running_since, keys).items()
+                   for key, t in running.items()}
+        late, stuck_on = [], set()
+        for fut in due:
+            worker, start = started.get(fut.key, (None, None))
+            if start is None:                           # still queued (or just finished): look again soon
+                self._pending[fut][1] = now + RECHECK_QUEUED_S
+            elif now - start < self._timeout:          # started late: its limit counts from its start
+                self._pending[fut][1] = start + self._timeout
+            else:
+                late.append(fut)
+                stuck_on.add(worker)
         out = []
         for fut in late:
-            job, _ = self._pending.pop(fut)
+            job = self._pending.pop(fut)[0]
             out.append((job, timeout_result(job, self._timeout)))
-        self.client.cancel(late, force=True)
-        if stuck_on:
+        if late:
+            self.client.cancel(late, force=True)
             try:     # the nanny kills and replaces the worker: the only way to stop a running task
-                self.client.restart_workers(stuck_on, raise_for_error=False)
+                self.client.restart_workers(sorted(stuck_on), raise_for_error=False)
             except Exception as e:   # no nanny (a remote cluster started without one): the thread stays busy
-                logging.getLogger(__name__).warning("could not restart worker(s) %s: %s", stuck_on, e)
+                logging.getLogger(__name__).warning("could not restart worker(s) %s: %s", sorted(stuck_on), e)
         return out
 
     def close(self, cancel: bool = False) -> None:
@@ -134,3 +155,9 @@ class DaskEngine:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _running_since(keys: list[str], dask_worker=None) -> dict[str, float]:
+    """On a worker (through `Client.run`): when each of these tasks started running there (epoch s)."""
+    wanted = set(keys)
+    return {ts.key: ts.start_time for ts in dask_worker.state.executing if ts.key in wanted and ts.start_time}
