@@ -39,6 +39,10 @@ system: $(STAMP_SYS)
 bench: venv
 	$(BIN)/python bench/bench.py
 
+# Several minutes: rates with 1 and 2 workers and Dask on the corpus, peak memory at 1k and 10k files.
+bench-bulk: venv
+	$(BIN)/python bench/bench_bulk.py --json bench/bulk-results.json
+
 # Rewrites samples/*.json from the current pipeline. Never run in CI: review the diff first.
 golden: venv
 	$(BIN)/python -m tests.golden --write
