@@ -37,11 +37,17 @@ def _strip_optional(ann):
 
 
 def field_annotation(path: str):
-    """The model annotation of the leaf at a contract path (`non_derivative_transactions[0].shares`,
-    `issuer.name`, `derivative_holdings[1].footnote_ids.exercise_date`). Raises CorrectionError
-    for a path that is not a leaf of the record."""
+    """The type of the leaf at a contract path (`non_derivative_transactions[0].shares`,
+    `issuer.name`, `derivative_holdings[1].footnote_ids.exercise_date`), without its `| None`.
+    Raises CorrectionError for a path that is not a leaf of the record."""
+    return _leaf(path)[0]
+
+
+def _leaf(path: str) -> tuple[object, bool]:
+    """(type, may it be null) of the leaf at `path`."""
     model: type[BaseModel] | None = Record
     ann = None
+    nullable = False
     parts = path.split(".")
     for i, part in enumerate(parts):
         m = _STEP.fullmatch(part)
@@ -52,18 +58,19 @@ def field_annotation(path: str):
             # one leaf per cell: footnote_ids.<field of the same row> is a list of marks
             if i != len(parts) - 2 or parts[-1] not in model.model_fields or m["index"] is not None:
                 raise CorrectionError(f"{path!r} is not a field of the record")
-            return list[str]
+            return list[str], True
         if typing.get_origin(ann) is list:
             if m["index"] is None:
                 raise CorrectionError(f"{path!r} names a whole list, not one field")
             ann = typing.get_args(ann)[0]
         elif m["index"] is not None:
             raise CorrectionError(f"{path!r} is not a field of the record")
-        ann = _strip_optional(ann)
+        stripped = _strip_optional(ann)
+        nullable, ann = stripped is not ann, stripped
         model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
     if model is not None:
         raise CorrectionError(f"{path!r} names a group of fields, not one field")
-    return ann
+    return ann, nullable
 
 
 def _read(ann, text: str):
@@ -107,8 +114,10 @@ def _read(ann, text: str):
 def parse_correction(path: str, text: str | None):
     """The value a correction typed as `text` gives the field at `path`, as the contract's JSON
     holds it (dates ISO strings, numbers Decimal, marks a list). Raises CorrectionError."""
-    ann = field_annotation(path)
+    ann, nullable = _leaf(path)
     value = _read(ann, text or "")
+    if value is None and not nullable:
+        raise CorrectionError(f"{path} cannot be blank")
     if value is None or value == []:
         return value
     try:

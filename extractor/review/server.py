@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import simplejson
+from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -143,7 +144,10 @@ class Review:
         ext = self.store.corrected_extraction(input_id)
         if not ext.get("record") or not ext.get("template"):
             return list(ext.get("issues") or [])
-        record = Record.model_validate(ext["record"])
+        try:
+            record = Record.model_validate(ext["record"])
+        except ValidationError as e:     # corrections are typed, so this means a store out of step
+            return [{"code": "record_invalid", "severity": "error", "message": str(e.errors()[0]["msg"])}]
         return [i.model_dump(exclude_none=True) for i in revalidate(record, ext["template"]["id"])]
 
 
