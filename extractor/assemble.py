@@ -173,7 +173,7 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
     for band in g.bands:
         leaf = band.leaf
         toks = row.cells.get(leaf.key, [])
-        value_toks, ids, _ = split_cell(toks, explicit)
+        value_toks, ids, _ = split_cell(toks, explicit and leaf.type == "text", lay.flow.em)
         text = join_words(value_toks)
         p = parse(leaf.type, text)
         position = min([row.split_margin] + [_edge_margin(band, t, em) for t in value_toks])
@@ -225,16 +225,17 @@ _MARK_TOKEN = re.compile(r"^(?:\(\d{1,3}\))+$")
 _MARK_ID = re.compile(r"\((\d{1,3})\)")
 
 
-def split_cell(toks: list[Tok], explicit: bool) -> tuple[list[Tok], list[str], list[Tok]]:
+def split_cell(toks: list[Tok], explicit: bool, em: float) -> tuple[list[Tok], list[str], list[Tok]]:
     """A cell's words -> (value words, footnote mark ids, mark words).
 
     A rendering that prints marks as superscripts (or glued to their value) shows which "(n)" are
-    marks; there an unflagged "(n)" after text on the same line is part of the value
-    ("Class B Common Stock (2)"). Elsewhere every "(n)" is taken as a mark."""
+    marks; there an unflagged "(n)" one space after text is part of a text value
+    ("Class B Common Stock (2)"). Elsewhere, and in number, date and code cells, every "(n)" is a
+    mark."""
     value, ids, marks = [], [], []
     for k, t in enumerate(toks):
         m = _MARK_TOKEN.match(t.text)
-        if m and _is_mark(t, toks[:k], explicit):
+        if m and _is_mark(t, toks[:k], explicit, em):
             ids.extend(_MARK_ID.findall(t.text))
             marks.append(t)
         else:
@@ -242,12 +243,14 @@ def split_cell(toks: list[Tok], explicit: bool) -> tuple[list[Tok], list[str], l
     return value, ids, marks
 
 
-def _is_mark(t: Tok, before: list[Tok], explicit: bool) -> bool:
+def _is_mark(t: Tok, before: list[Tok], explicit: bool, em: float) -> bool:
     if t.word.sup is not None:
         return t.word.sup
     if not explicit:
         return True
-    return not any(u.line == t.line and not _MARK_TOKEN.match(u.text) for u in before)
+    prev = [u for u in before if u.line == t.line and not _MARK_TOKEN.match(u.text)]
+    # a superscript a text dump printed apart from its value stands further off than one space
+    return not prev or t.x0 - prev[-1].x1 > 1.2 * em
 
 
 def _edge_margin(band, t: Tok, em: float) -> float:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import Callable
 
 import regex as re
 
-from .flow import Flow, Tok
+from .flow import Flow, Tok, norm
 from .match import Hit, Matcher
 from .templates import Leaf, Table
 from .values import looks_like
@@ -76,13 +77,35 @@ def _number_tokens(flow: Flow, top: float, bottom: float, numbers: set[str]) -> 
     return out
 
 
-def find_header(flow: Flow, matcher: Matcher, table: Table, caption: Hit, limit: float
+@dataclass
+class Header:
+    bands: list[Band]
+    top: float
+    bottom: float
+    ids: set[int]
+
+
+def read_header(flow: Flow, matcher: Matcher, table: Table, top: float, limit: float,
+                depth_em: float = HEADER_DEPTH_EM) -> Header | None:
+    """The table header whose numbered labels start below `top` (within `depth_em`): column
+    bands, where the header ends, and its words."""
+    found = find_header(flow, matcher, table, top, min(limit, top + depth_em * flow.em))
+    if found is None:
+        return None
+    headers, header_top = found
+    bands, bottom, ids = build_bands(flow, matcher, table, headers, header_top, limit)
+    if not bands:
+        return None
+    bottom = extend_header(flow, table, bottom, ids, limit)
+    return Header(bands, header_top, bottom, ids)
+
+
+def find_header(flow: Flow, matcher: Matcher, table: Table, top: float, zone_bottom: float
                 ) -> tuple[dict[str, Hit], float] | None:
     """Header hits of the top-level columns, keyed by number, and the y where they start."""
     numbers = {c.number for c in table.columns}
     em = flow.em
-    zone_bottom = min(limit, caption.bottom + HEADER_DEPTH_EM * em)
-    cands = _number_tokens(flow, caption.bottom - 0.2 * em, zone_bottom, numbers)
+    cands = _number_tokens(flow, top, zone_bottom, numbers)
     if not cands:
         return None
     # the header's first line is the topmost line holding several column numbers
@@ -205,6 +228,34 @@ def _sub_headers(matcher: Matcher, cols, lefts: dict[str, float], headers: dict[
     return out
 
 
+def header_vocabulary(table: Table) -> set[str]:
+    words = set()
+    for c in table.columns:
+        for label in list(c.labels) + [lbl for sub in c.sub for lbl in sub.labels]:
+            words |= set(norm(label).split())
+    return words
+
+
+def extend_header(flow: Flow, table: Table, header_bottom: float, header_ids: set[int], limit: float
+                  ) -> float:
+    """Header cells that wrap further than their label matched ("(A) or" / "(D)" two lines apart,
+    a trailing "(Instr. 3 and 4)"): lines right under the header made only of header words belong
+    to the header. A data row always holds a value (a D or I at least), so it never qualifies."""
+    vocab = header_vocabulary(table)
+    em = flow.em
+    for ln in flow.lines:
+        if ln.cy <= header_bottom or ln.top >= limit:
+            continue
+        if ln.top - header_bottom > 2.5 * em:
+            break
+        toks = [t for t in ln.toks if t.i not in header_ids]
+        if not toks or not all(t.norm in vocab for t in toks):
+            break
+        header_ids |= {t.i for t in toks}
+        header_bottom = max(header_bottom, ln.bottom)
+    return header_bottom
+
+
 def _cy(h: Hit) -> float:
     return (h.top + h.bottom) / 2
 
@@ -250,12 +301,13 @@ class _Frag:
         return (self.top + self.bottom) / 2
 
 
-def _fragments(toks: list[Tok], bands: list[Band]) -> tuple[list[_Frag], list[Tok]]:
+def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
+               band_of: Callable[[Tok], Band | None] | None = None) -> tuple[list[_Frag], list[Tok]]:
     by: dict[tuple[str, int], list[Tok]] = {}
     stray = []
     placed: dict[int, Band] = {}
     for t in sorted(toks, key=lambda t: (t.line, t.x0)):
-        b = next((b for b in bands if b.holds(t)), None)
+        b = band_of(t) if band_of else next((b for b in bands_by_page[t.page] if b.holds(t)), None)
         # a superscript mark printed right after its value belongs to that value's cell, even
         # when it pokes past the column edge
         prev = next((u for u in reversed(toks) if u.line == t.line and u.x1 <= t.x0 + 0.5 and u.i in placed
@@ -292,8 +344,12 @@ def _page_shifts(toks: list[Tok]) -> dict[int, float]:
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,
-                 body_top: float) -> list[tuple[list[_Frag], float]]:
-    """Group fragments into rows around the anchors. -> [(fragments of the row, split margin)]."""
+                 required: set[str] = frozenset()) -> list[tuple[list[_Frag], float]]:
+    """Group fragments into rows around the anchors. -> [(fragments of the row, split margin)].
+
+    Between two anchors the split must not give a single-valued column two values in one row,
+    should leave no row without a value where every row has one (a title), prefers the widest
+    gap, and then the middle."""
     if not anchors:
         return []
     anchors = sorted(anchors, key=lambda f: f.cy)
@@ -336,9 +392,10 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
             lo = min([lower_bound] + [f.top for f in down])
             gap = lo - hi
             violations = _violations(rows[k] + up, single) + _violations(rows[k + 1] + down, single)
+            missing = _missing(rows[k] + up, required) + _missing(rows[k + 1] + down, required)
             centre = (a.cy + b.cy) / 2
             split_y = (hi + lo) / 2
-            cost = (violations * 1000.0, -round(gap / (0.25 * em)), abs(split_y - centre))
+            cost = (violations, missing, -round(gap / (0.25 * em)), abs(split_y - centre))
             if best is None or cost < best[0]:
                 best = (cost, s, gap)
         _, s, gap = best
@@ -369,6 +426,11 @@ def _group_lines(frags: list[_Frag], em: float) -> list[list[_Frag]]:
     return lines
 
 
+def _missing(frags: list[_Frag], required: set[str]) -> int:
+    have = {f.key for f in frags}
+    return sum(1 for k in required if k not in have)
+
+
 def _violations(frags: list[_Frag], single: set[str]) -> int:
     seen: dict[str, int] = {}
     for f in frags:
@@ -377,11 +439,16 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
     return sum(n - 1 for n in seen.values() if n > 1)
 
 
-def build_rows(flow: Flow, bands: list[Band], toks: list[Tok], anchor_type: str = "ownership_form"
+def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list[Tok],
+               anchor_type: str = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None
                ) -> tuple[list[Row], list[Tok]]:
-    """Rows of a table body. Anchors: values of `anchor_type` in the bands marked `anchor`."""
+    """Rows of a table body. Anchors: values of `anchor_type` in the bands marked `anchor`.
+    `bands` may differ per page (a text dump lays out each page on its own character grid);
+    `band_of` assigns words to bands by what they are instead of where they are."""
     em = flow.em
-    frags, stray = _fragments(toks, bands)
+    by_page = bands if isinstance(bands, dict) else {p: bands for p in {t.page for t in toks}}
+    bands = next(iter(by_page.values()), [])
+    frags, stray = _fragments(toks, by_page, band_of)
     anchor_keys = [b.leaf.key for b in bands if b.leaf.anchor]
     anchors = [f for f in frags if f.key in anchor_keys and any(looks_like(anchor_type, t.text) for t in f.toks)]
     if not anchors and frags:
@@ -394,7 +461,8 @@ def build_rows(flow: Flow, bands: list[Band], toks: list[Tok], anchor_type: str 
             key = max(counts, key=counts.get)
             anchors = [f for f in frags if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
-    grouped = segment_rows(frags, anchors, single, em, min((f.top for f in frags), default=0))
+    required = {b.leaf.key for b in bands if b.leaf.required}
+    grouped = segment_rows(frags, anchors, single, em, required)
     rows: list[Row] = []
     used: set[int] = set()
     for (fs, margin), anchor in zip(grouped, sorted(anchors, key=lambda f: f.cy)):

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .flow import Flow, Tok
-from .grid import Band, Grid, build_bands, build_rows, find_header
+from .grid import Band, Grid, Header, build_rows, read_header
 from .match import Hit, Matcher
 from .templates import Template
 
-HEADER_REPEAT_NEED = 3      # a line with this many column numbers inside a body is a repeated header
+HEADER_REPEAT_NEED = 3      # a repeated header shows at least this many column labels
+REPEAT_DEPTH_EM = 6         # and starts this close to the top of its page
 
 
 @dataclass
@@ -167,62 +168,38 @@ def _find_boxes(lay: Layout, owner_hits: list[Hit], first_caption: float) -> Non
 def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
     flow, matcher, em = lay.flow, lay.matcher, lay.flow.em
     limit = lay.next_stop(caption.top + 0.1)
-    found = find_header(flow, matcher, table, caption, limit)
-    if found is None:
+    hdr = read_header(flow, matcher, table, caption.bottom - 0.2 * em, limit)
+    if hdr is None:
         return None
-    headers, header_top = found
-    bands, header_bottom, header_ids = build_bands(flow, matcher, table, headers, header_top, limit)
-    if not bands:
-        return None
-    lay.used |= header_ids
-    body_top = header_bottom + 0.1
-    body_bottom = lay.next_stop(header_bottom - 0.1)
-    body = [t for t in flow.toks if body_top <= t.cy < body_bottom and t.i not in lay.used]
-    body = _drop_repeated_headers(lay, table, bands, body, header_ids)
-    rows, stray = build_rows(flow, bands, body)
-    return Grid(table, caption, header_bottom, body_bottom if body_bottom != float("inf") else
-                max((t.bottom for t in body), default=header_bottom), bands, rows, header_ids, stray)
+    lay.used |= hdr.ids
+    body_bottom = lay.next_stop(hdr.bottom - 0.1)
+    body = [t for t in flow.toks if hdr.bottom + 0.1 <= t.cy < body_bottom and t.i not in lay.used]
+    bands_by_page, body = _continuation_headers(lay, table, hdr, body, body_bottom)
+    rows, stray = build_rows(flow, bands_by_page, body)
+    end = body_bottom if body_bottom != float("inf") else max((t.bottom for t in body), default=hdr.bottom)
+    return Grid(table, caption, hdr.bottom, end, hdr.bands, rows, hdr.ids, stray)
 
 
-def _drop_repeated_headers(lay: Layout, table, bands: list[Band], body: list[Tok], header_ids: set[int]) -> list[Tok]:
-    """A table that continues on the next page may repeat its header there: drop those lines."""
-    flow, em = lay.flow, lay.flow.em
-    from .grid import _number_tokens
-    numbers = {c.number for c in table.columns}
-    if not body:
-        return body
-    drop: set[int] = set()
+def _continuation_headers(lay: Layout, table, first: Header, body: list[Tok], limit: float
+                          ) -> tuple[dict[int, list[Band]], list[Tok]]:
+    """A table that runs onto the next page may repeat its caption and header there. Drop them,
+    and read that page's column bands from the repeated header (a text dump lays out each page on
+    its own character grid); pages without one keep the bands of the page before."""
+    flow, matcher, em = lay.flow, lay.matcher, lay.flow.em
     pages = sorted({t.page for t in body})
-    for page in pages[1:] if len(pages) > 1 else []:
-        on_page = [t for t in body if t.page == page]
-        top = min(t.top for t in on_page)
-        nums = _number_tokens(flow, top - 0.1, top + 6 * em, numbers)
-        if len({n for n, _ in nums}) < HEADER_REPEAT_NEED:
-            continue
-        header_top = min(t.top for _, t in nums)
-        # the repeated header ends where the sub-header labels end (or its number labels' blocks)
-        sub_labels = [s for c in table.columns for sub in c.sub for s in sub.labels]
-        zone = lambda t: header_top - 0.1 <= t.top < header_top + 16 * em and t.page == page
-        hits = lay.matcher.find(sub_labels, within=zone, min_score=0.8)
-        caps = lay.matcher.find(table.caption, within=lambda t: t.page == page and t.top < header_top,
-                                min_score=0.75)
-        header_top = min([header_top] + [h.top for h in caps])
-        bottom = max([h.bottom for h in hits] + [t.bottom for _, t in nums])
-        for h in hits + caps:
-            drop |= h.ids
-        for _, t in nums:
-            hdr = next((h for h in [lay.matcher.read_from(t, lbl) for c in table.columns if c.number == _num(t)
-                                    for lbl in c.labels[:1]]), None)
-            if hdr is not None:
-                drop |= hdr.ids
-                bottom = max(bottom, hdr.bottom)
-        for t in on_page:
-            if header_top - 0.1 <= t.top <= bottom:
-                drop.add(t.i)
-    return [t for t in body if t.i not in drop]
-
-
-def _num(t: Tok) -> str:
-    from .grid import _NUMBER_TOKEN
-    m = _NUMBER_TOKEN.match(t.text)
-    return m.group(1).upper() if m else ""
+    bands = {}
+    current = first.bands
+    drop: set[int] = set()
+    for p in pages:
+        on_page = [t for t in body if t.page == p]
+        if p != pages[0]:
+            top = min(t.top for t in on_page)
+            caps = matcher.find(table.caption, within=lambda t: t.page == p and t.top < top + 2 * em, min_score=0.75)
+            start = max([top] + [h.bottom for h in caps])
+            rep = read_header(flow, matcher, table, start - 0.2 * em, limit, depth_em=REPEAT_DEPTH_EM)
+            if rep is not None and sum(1 for b in rep.bands if b.header is not None) >= HEADER_REPEAT_NEED:
+                current = rep.bands
+                drop |= rep.ids | {t.i for h in caps for t in h.toks}
+                drop |= {t.i for t in on_page if t.top <= rep.bottom}
+        bands[p] = current
+    return bands, [t for t in body if t.i not in drop]

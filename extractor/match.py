@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from .flow import Flow, Tok, norm
 
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
-MAX_LINE_STEP_EM = 1.2    # widest vertical gap (in em) between lines of one wrapped label
+MAX_LINE_STEP_EM = 2.6    # widest vertical gap (in em) between lines of one wrapped label (text dumps add blank lines)
 DEFAULT_MIN_SCORE = 0.8
 
 TokFilter = Callable[[Tok], bool]

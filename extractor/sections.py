@@ -14,7 +14,9 @@ from .values import parse_date
 
 OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_director", "is_officer",
                 "is_ten_percent_owner", "is_other", "officer_title", "other_text"]
-_STATE = re.compile(r"^[A-Z][A-Z0-9]$")
+_STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
+US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+                      "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 
@@ -111,7 +113,8 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
     keys = ["city", "state", "zip_code"]
     if not toks:
         return {k: Cand(None, label=label, kind="text") for k in keys}
-    if len(caps) == 3 and caps[1].x0 - caps[0].x0 > 3 * em and caps[2].x0 - caps[1].x0 > 2 * em:
+    spread = len(caps) == 3 and caps[1].x0 - caps[0].x0 > 3 * em and caps[2].x0 - caps[1].x0 > 2 * em
+    if spread and all(t.bottom <= min(c.top for c in caps) + 0.2 * em for t in toks):
         edges = [caps[1].x0 - 0.5 * em, caps[2].x0 - 0.5 * em]
         cols: list[list[Tok]] = [[], [], []]
         for t in toks:
@@ -126,12 +129,7 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
         city, state, zc = m.group("city"), m.group("state"), m.group("zip")
         return _split_by_text(toks, [city, state, zc], keys, label, 0.95)
     words = [t.text for t in toks]
-    s = None
-    for i in range(len(words) - 1, -1, -1):
-        rest = " ".join(words[i + 1:])
-        if _STATE.match(words[i]) and (not rest or (len(rest) <= 10 and any(ch.isdigit() for ch in rest))):
-            s = i
-            break
+    s = _state_index(words)
     if s is not None:
         return {"city": _cand(toks[:s], label, structure=0.9), "state": _cand([toks[s]], label, structure=0.9),
                 "zip_code": _cand(toks[s + 1:], label, structure=0.9)}
@@ -140,6 +138,20 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
                 "zip_code": _cand(toks[-1:], label, structure=0.7)}
     return {"city": _cand(toks, label, structure=0.6), "state": Cand(None, label=label, structure=0.6),
             "zip_code": Cand(None, label=label, structure=0.6)}
+
+
+def _state_index(words: list[str]) -> int | None:
+    """Which word is the state: a two-character code followed by nothing or by a postal code.
+    "AMSTERDAM P7 1019 GM" -> P7 (a foreign postal code may hold a space and letters)."""
+    best = None
+    for i in range(len(words) - 1, 0, -1):
+        tail = " ".join(words[i + 1:])
+        if not _STATE.match(words[i]) or (tail and (len(tail) > 10 or not any(ch.isdigit() for ch in tail))):
+            continue
+        score = (2 if tail else 0) + (1 if words[i] in US_STATES or any(ch.isdigit() for ch in words[i]) else 0)
+        if best is None or score > best[0]:
+            best = (score, i)
+    return best[1] if best else None
 
 
 def _split_by_text(toks: list[Tok], parts: list[str | None], keys: list[str], label: float,
@@ -182,10 +194,8 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     officer = out.get("is_officer", Cand(False)).value
     other = out.get("is_other", Cand(False)).value
     other_hit = option_hits.get("is_other")
-    if officer and other and other_hit is not None:
-        title = [t for t in rest if t.x0 < other_hit.x0 - 0.5 * em]
-        spec = [t for t in rest if t.x0 >= other_hit.x0 - 0.5 * em]
-        s = 0.8
+    if officer and other:
+        title, spec, s = _split_title_other(rest, other_hit, em)
     elif other and not officer:
         title, spec, s = [], rest, 1.0
     else:
@@ -193,6 +203,24 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     out["officer_title"] = _cand(title, base, structure=s)
     out["other_text"] = _cand(spec, base, structure=s)
     return out
+
+
+def _split_title_other(rest: list[Tok], other_hit: Hit | None, em: float) -> tuple[list[Tok], list[Tok], float]:
+    """Officer title and other text when both boxes are checked: two cells side by side (by the
+    widest gap on the line), else by the column of the "Other" option; else all is the title."""
+    lines = reading_lines(rest, em)
+    if len(lines) == 1 and len(lines[0]) > 1:
+        ln = lines[0]
+        gaps = sorted(((ln[k + 1].x0 - ln[k].x1, k) for k in range(len(ln) - 1)), reverse=True)
+        widest, k = gaps[0]
+        runner_up = gaps[1][0] if len(gaps) > 1 else 0.0
+        if widest > 1.2 * em and runner_up < 0.7 * widest:
+            return ln[: k + 1], ln[k + 1:], 0.9
+    if other_hit is not None:
+        title = [t for t in rest if t.x0 < other_hit.x0 - 0.5 * em]
+        spec = [t for t in rest if t.x0 >= other_hit.x0 - 0.5 * em]
+        return title, spec, 0.85
+    return rest, [], 0.5
 
 
 # ---------------------------------------------------------------------------- after the tables
@@ -263,59 +291,61 @@ def _remarks(lay: Layout, sig_top: float) -> Cand:
 
 
 def _signatures(lay: Layout) -> tuple[list[dict], float]:
-    """Signature rows (name, date) above the '** Signature of Reporting Person' caption."""
+    """Signature rows (name, date) above the '** Signature of Reporting Person' caption.
+
+    The block is read upwards from the caption: a line with a date belongs to it, a line of name
+    words belongs to it when it touches the line below (a wrapped name) or sits right above a
+    date; text reaching left of the signature column, a heading, or a wider gap ends it. Words are
+    names or dates by what they are, not by column, so a text dump's shifted columns still read;
+    rows are split around the dates."""
     flow, em = lay.flow, lay.flow.em
     caps = [h for y, k, h in lay.stops if k == "signature_caption" and y >= lay.after_tables - 0.1]
     if not caps:
         return [], float("inf")
     cap = caps[0]
     date_cap = lay.matcher.find_one(lay.template.sections.signature_date_caption,
-                                    within=lambda t: abs(t.cy - cap.first.cy) < 0.8 * em and t.x0 > cap.x1,
+                                    within=lambda t: -0.8 * em < t.cy - cap.first.cy < 1.8 * em and t.x0 > cap.x0,
                                     min_score=0.9)
-    heading = next((h for y, k, h in lay.stops if k == "signatures_heading" and y < cap.top and
-                    y >= lay.after_tables - 0.1 and h.ids.isdisjoint(cap.ids)), None)
-    lines = [ln for ln in flow.lines if ln.cy < cap.top and ln.cy > lay.after_tables]
     if date_cap is not None:
         lay.used |= date_cap.ids
-        name_x0 = cap.x0 - 1.5 * em
-        block: list[Tok] = []
-        for ln in reversed(lines):
-            toks = [t for t in ln.toks if t.i not in lay.used]
-            if not toks:
-                continue
-            if heading is not None:
-                if ln.cy <= heading.bottom:
-                    break
-            elif min(t.x0 for t in toks) < name_x0:
-                break
-            block = toks + block
-        bands = [Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, date_cap.x0 - 1.0 * em, cap, cap.score),
-                 Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), date_cap.x0 - 1.0 * em, 1e9, date_cap, date_cap.score)]
-        rows, _ = build_rows(flow, bands, block, anchor_type="date")
-        out = []
-        for r in rows:
-            name_toks = r.cells.get("sig.0", [])
-            date_toks = r.cells.get("sig.1", [])
-            out.append(_signature(name_toks, date_toks, cap.score * r.split_margin))
-        top = min((t.top for t in block), default=cap.top)
-        return out, top
-    # one column (text renderings): walking up, each date line closes a signature whose name is
-    # the line above it
-    seq = [ln for ln in lines if any(t.i not in lay.used for t in ln.toks)]
-    out = []
-    top = cap.top
-    k = len(seq) - 1
-    while k >= 1:
-        date_line = [t for t in seq[k].toks if t.i not in lay.used]
-        if len(date_line) != 1 or parse_date(date_line[0].text).value is None:
+    heading_bottom = max((h.bottom for y, k, h in lay.stops if y < cap.top and y >= lay.after_tables - 0.1
+                          and k != "signature_caption" and h.ids.isdisjoint(cap.ids)), default=lay.after_tables)
+    name_x0 = cap.x0 - 2.5 * em
+    block: list[Tok] = []
+    prev_top, prev_was_date, prev_page = cap.top, False, cap.first.page
+    for ln in reversed([ln for ln in flow.lines if heading_bottom < ln.cy < cap.top]):
+        toks = [t for t in ln.toks if t.i not in lay.used]
+        if not toks:
+            continue
+        if min(t.x0 for t in toks) < name_x0:
             break
-        name_line = [t for t in seq[k - 1].toks if t.i not in lay.used]
-        if any(parse_date(t.text).value for t in name_line) and len(name_line) == 1:
+        # a page break between two lines says nothing about how far apart they were printed
+        gap = prev_top - max(t.bottom for t in toks) if ln.page == prev_page else 0.5 * em
+        has_date = _date_cell(toks, em)
+        if has_date and gap > 3.0 * em:
             break
-        out.insert(0, _signature(name_line, date_line, cap.score * 0.95))
-        top = min(t.top for t in name_line)
-        k -= 2
-    return out, top
+        if not has_date and not (gap <= 0.7 * em or (prev_was_date and gap <= 3.0 * em)):
+            break
+        block = toks + block
+        prev_top, prev_was_date, prev_page = min(t.top for t in toks), has_date, ln.page
+    name_band = Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, 1e9, cap, cap.score)
+    date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9,
+                     date_cap or cap, (date_cap or cap).score)
+    rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
+                         band_of=lambda t: date_band if _is_date(t) else name_band)
+    out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
+    return out, min((t.top for t in block), default=cap.top)
+
+
+def _is_date(t: Tok) -> bool:
+    return parse_date(t.text).value is not None
+
+
+def _date_cell(toks: list[Tok], em: float) -> bool:
+    """The line ends in a date standing in a cell of its own (alone, or a column gap after the
+    name) — not a date inside a sentence of a footnote."""
+    last = toks[-1]
+    return _is_date(last) and (len(toks) == 1 or last.x0 - toks[-2].x1 > 1.5 * em)
 
 
 def _signature(name_toks: list[Tok], date_toks: list[Tok], label: float) -> dict:

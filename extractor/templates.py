@@ -67,6 +67,7 @@ class SubColumn(_Strict):
     field: str
     type: ValueType
     wraps: bool = False
+    required: bool = False
     implies: dict[str, str] = {}
     _check = field_validator("labels")(_nonempty)
 
@@ -78,6 +79,7 @@ class Column(_Strict):
     type: ValueType | None = None
     wraps: bool = False
     anchor: bool = False
+    required: bool = False          # every row shows a value here (used to split rows)
     sub: list[SubColumn] = []
     _check = field_validator("labels")(_nonempty)
 
@@ -89,9 +91,10 @@ class Column(_Strict):
 
     def leaves(self) -> list["Leaf"]:
         if self.sub:
-            return [Leaf(self.number, i, tuple(s.labels), s.field, s.type, s.wraps, False, dict(s.implies))
+            return [Leaf(self.number, i, tuple(s.labels), s.field, s.type, s.wraps, False, dict(s.implies), s.required)
                     for i, s in enumerate(self.sub)]
-        return [Leaf(self.number, None, tuple(self.labels), self.field, self.type, self.wraps, self.anchor, {})]
+        return [Leaf(self.number, None, tuple(self.labels), self.field, self.type, self.wraps, self.anchor, {},
+                     self.required or self.anchor)]
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class Leaf:
     wraps: bool
     anchor: bool
     implies: dict[str, str]
+    required: bool = False
 
     @property
     def key(self) -> str:

@@ -8,8 +8,6 @@ index behaves like a table column of a printed page. A form feed starts a new pa
 """
 from __future__ import annotations
 
-import html
-
 import regex as re
 
 from ..geometry import BBox
@@ -28,7 +26,8 @@ _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"[ ]*⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})⁾"), lambda m: f" ⁽{m.group(1).translate(_SUP_DIGITS)}⁾"),
     (re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?![⁰-⁹])"), lambda m: f" ⁽{m.group(1).translate(_SUP_DIGITS)}⁾"),
     # a mark glued to its value ("C(1)", "$156.11(1)") is a superscript that lost its styling
-    (re.compile(r"(?<=[^\s(])\((\d{1,3})\)"), r" ⁽\1⁾"),
+    (re.compile(r"(?<=[^\s()])(?:\(\d{1,3}\))+(?![\w(])"),
+     lambda m: " " + "".join(f"⁽{d}⁾" for d in re.findall(r"\d+", m.group()))),
     # bracket checkboxes: "[x] Director", "[ ] 10% Owner"; "[X]" only before a label word, so a
     # ticker like "[X]" (U.S. Steel) at the end of the issuer cell stays text
     (re.compile(r"\[\s\]"), f" {UNCHECKED} "),
@@ -36,6 +35,7 @@ _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?<![^\s\t])\[X\](?=[ ]+[\w(])"), f" {CHECKED} "),
     (re.compile(r"[☑✅■✔✓]"), CHECKED),
     (re.compile(r"[□◻]"), UNCHECKED),
+    (re.compile(r"</u>\s*<u>", re.I), "   "),                   # two underlined values side by side stay apart
     (re.compile(r"<br\s*/?>", re.I), " "),
     (re.compile(r"</?[A-Za-z][^<>]*>"), ""),                     # any other tag (<u>, <b>, <span ...>)
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|<>&~])"), r"\1"),      # Markdown escapes: \$ -> $
@@ -54,7 +54,9 @@ def clean_line(line: str) -> str:
         line = "\t".join(c.strip() for c in line.strip().strip("|").split("|"))
     for pat, rep in _RULES:
         line = pat.sub(rep, line)
-    line = html.unescape(line).replace("\xa0", " ")
+    # entities are left as they are: the converters print the page's text, so "&amp;" on the page is
+    # "&amp;" in the rendering; only non-breaking spaces are spaces
+    line = line.replace("&nbsp;", " ").replace("&#160;", " ").replace("\xa0", " ")
     return line.rstrip()
 
 
@@ -89,7 +91,7 @@ def read_text_pages(text: str) -> list[Page]:
 
 
 _TOKEN = re.compile(r"\S+")
-_SUP_MARK = re.compile(r"^⁽(\d{1,3})⁾$")
+_SUP_MARK = re.compile(r"^(?:⁽\d{1,3}⁾)+$")
 
 
 def _emit(s: str, x_base: float, y: float, page: int, line: int, out: list[Word], cell_start: bool) -> None:
@@ -97,9 +99,8 @@ def _emit(s: str, x_base: float, y: float, page: int, line: int, out: list[Word]
     for m in _TOKEN.finditer(s):
         x0 = x_base + m.start() * TEXT_CHAR_W
         text, sup = m.group(), None
-        mark = _SUP_MARK.match(text)
-        if mark:
-            text, sup = f"({mark.group(1)})", True
+        if _SUP_MARK.match(text):
+            text, sup = text.replace("⁽", "(").replace("⁾", ")"), True
         out.append(Word(text, BBox(x0, y + 1.0, x0 + len(m.group()) * TEXT_CHAR_W, y + TEXT_LINE_H - 1.0),
                         page, line=line, cell_break=cell_start and first, sup=sup))
         first = False
