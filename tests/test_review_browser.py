@@ -156,10 +156,13 @@ def test_queue_end_to_end_with_the_keyboard(browser, tmp_path):
 
 
 def test_script_in_a_filing_renders_as_text(browser, tmp_path):
-    """A filing whose remarks hold `<script>alert(1)</script>` and `<img src=x onerror=alert(1)>`,
-    an owner name with an `<img onerror>`, and a raw tag in its source lines: the page shows them
-    as text and runs nothing. The page's Content-Security-Policy is bypassed here, so this shows
-    that escaping alone keeps the payload inert (the CSP is a second wall, not the only one)."""
+    """A text rendering whose remarks line holds `<script>alert(1)</script>` and
+    `<img src=x onerror=alert(1)>` (shown raw in the source-lines panel), whose remarks value keeps
+    `<img src=x onerror=alert&#40;2&#41; <>` (the text cleaner strips whole tags, not this one) and
+    whose owner name holds another such tag: the page shows all of it as text and runs nothing.
+    The page's Content-Security-Policy is bypassed here, so this shows that escaping alone keeps the
+    payload inert (the CSP is a second wall, not the only one); at the end the same value is put
+    through innerHTML on purpose, to show the payload is live and the dialog watcher sees it."""
     store_dir = build_store(tmp_path / "store", [DATA / "form4-xss.md"])
     with running_server(store_dir, threshold=1.0, reviewer="xss-test") as (base, token):
         context = browser.new_context(bypass_csp=True)
@@ -171,19 +174,24 @@ def test_script_in_a_filing_renders_as_text(browser, tmp_path):
 
         filter_field(page, "remarks")
         wait_for_item(page, "remarks")
-        shown = page.locator("#v-shown").text_content()
-        assert "<script>alert(1)</script>" in shown and "<img src=x onerror=alert(1)>" in shown
+        value = page.locator("#v-shown").text_content()
+        assert "<img src=x onerror=alert&#40;2&#41; <>" in value and "&lt;script&gt;" in value
         poll(page, "document.querySelector('#lines li.hit') !== null")
-        assert "<img src=x onerror=alert(3)>" in page.locator("#lines").text_content()
+        source = page.locator("#lines li.hit").text_content()
+        assert "<script>alert(1)</script> <img src=x onerror=alert(1)>" in source
 
         filter_field(page, "reporting_owners[0].name")
         wait_for_item(page, "reporting_owners[0].name")
-        assert page.locator("#v-shown").text_content() == "POSEY <img src=x onerror=alert(2)>BRUCE K"
+        assert page.locator("#v-shown").text_content() == "POSEY <img src=x onerror=alert&#40;3&#41; <>BRUCE K"
+        assert "POSEY <img" in page.locator("#row").text_content()       # the same-row table too
         page.wait_for_timeout(300)                      # time for an injected handler to fire
 
         assert page.evaluate("document.querySelectorAll('img[src=\"x\"], [onerror], [onmouseover]').length") == 0
         assert page.locator("script").count() == 1      # the page's own review.js only
         assert dialogs == []
-        page.evaluate("alert('probe')")                 # the dialog watcher does see a real alert
-        assert dialogs == ["probe"]
+        page.evaluate("v => { const d = document.createElement('div'); d.innerHTML = v; document.body.append(d); }",
+                      value)
+        poll(page, "document.querySelector('img[src=\"x\"]') !== null")
+        page.wait_for_timeout(300)
+        assert dialogs == ["2"]                         # what a page that used innerHTML would have run
         context.close()
