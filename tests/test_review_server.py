@@ -200,3 +200,17 @@ def test_cli_refuses_a_folder_without_a_store(tmp_path):
     r = subprocess.run([EXTRACT, "review", str(tmp_path)],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and "has no extract.db" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_file_changed_since_extraction_is_not_shown(tmp_path):
+    """Guards against drawing a stored box on different bytes: once the filing's file no longer
+    hashes to the stored sha256, its source lines are refused (409) instead of shown."""
+    copy = tmp_path / "filing.md"
+    copy.write_bytes((DATA / "form4-roll-forward.md").read_bytes())
+    store_dir = build_store(tmp_path / "store", [copy])
+    with running_server(store_dir, threshold=1.0) as (base, _):
+        input_id = _ids(store_dir)["filing.md"]
+        assert request(base, "GET", f"/api/source/{input_id}?line=22")[0] == 200
+        copy.write_text(copy.read_text().replace("62,255", "62,256"))
+        status, _, body = request(base, "GET", f"/api/source/{input_id}?line=22")
+        assert status == 409 and b"changed since it was extracted" in body

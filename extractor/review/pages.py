@@ -31,7 +31,12 @@ IMAGE_DEFAULT_DPI = 300.0       # a page image without a dpi tag is taken to be 
 
 
 class SourceUnavailable(Exception):
-    """The stored input's file cannot be shown (gone, changed since extraction, or not a page)."""
+    """The stored input's file cannot be shown: gone or not such a page (HTTP status 404), or
+    changed since it was extracted (409)."""
+
+    def __init__(self, message: str, status: int = 404):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ def read_stored(inp: StoredInput, roots: list[Path]) -> bytes:
     except (OSError, KeyError, zipfile.BadZipFile, tarfile.TarError) as e:
         raise SourceUnavailable(f"cannot read {inp.path}: {e}") from None
     if inp.sha256 and hashlib.sha256(data).hexdigest() != inp.sha256:
-        raise SourceUnavailable(f"{inp.path} has changed since it was extracted")
+        raise SourceUnavailable(f"{inp.path} has changed since it was extracted", status=409)
     return data
 
 

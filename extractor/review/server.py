@@ -155,6 +155,10 @@ def _bad(status: int, message: str) -> JSON:
     return JSON({"error": message}, status_code=status)
 
 
+async def _unavailable(request: Request, exc: SourceUnavailable) -> Response:
+    return _bad(exc.status, str(exc))
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value is not None else None
@@ -241,10 +245,7 @@ async def crop(request: Request) -> Response:
     if f is None or not f.get("page"):
         return _bad(404, "no page position for this field")
     bbox = BBox(*(float(v) for v in f["bbox"])) if f.get("bbox") else None
-    try:
-        png = rv.renderer.png(found[1], f["page"], bbox, crop=request.query_params.get("full") != "1")
-    except SourceUnavailable as e:
-        return _bad(409, str(e))
+    png = rv.renderer.png(found[1], f["page"], bbox, crop=request.query_params.get("full") != "1")
     return Response(png, media_type="image/png")
 
 
@@ -254,11 +255,7 @@ async def page_image(request: Request) -> Response:
     found = rv.stored_input(request.path_params["input_id"])
     if found is None:
         return _bad(404, "no such input in the store")
-    try:
-        png = rv.renderer.png(found[1], request.path_params["page"])
-    except SourceUnavailable as e:
-        return _bad(404, str(e))
-    return Response(png, media_type="image/png")
+    return Response(rv.renderer.png(found[1], request.path_params["page"]), media_type="image/png")
 
 
 async def source(request: Request) -> Response:
@@ -268,10 +265,7 @@ async def source(request: Request) -> Response:
     line = _int(request.query_params.get("line"))
     if found is None or found[1].kind not in ("text", "html") or not line or line < 1:
         return _bad(404, "no source lines for this input")
-    try:
-        return JSON({"lines": source_lines(read_stored(found[1], rv.roots), line)})
-    except SourceUnavailable as e:
-        return _bad(409, str(e))
+    return JSON({"lines": source_lines(read_stored(found[1], rv.roots), line)})
 
 
 async def review(request: Request) -> Response:
@@ -351,7 +345,8 @@ def create_app(store_dir: str | Path, *, token: str, threshold: float = 0.9, rev
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"]),
                   Middleware(SecurityMiddleware, token=token)]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={SourceUnavailable: _unavailable})
     app.state.review = rv
     return app
 
