@@ -24,10 +24,9 @@ SCALE = 2.0                     # render at 144 dpi: small print stays legible i
 CROP_MARGIN_X = 170.0           # points of context either side of the field (neighbouring columns)
 CROP_MARGIN_Y = 45.0            # and above/below (the row and the column header above it)
 SOURCE_CONTEXT = 6              # source lines shown either side of a text input's line
-CACHED_PAGES = 24
+CACHED_PAGES = 12              # ~6 MB each at SCALE: a recent filing or two stay rendered
 HIGHLIGHT_FILL = (255, 214, 0, 70)
 HIGHLIGHT_EDGE = (220, 30, 30, 255)
-IMAGE_DEFAULT_DPI = 300.0       # a page image without a dpi tag is taken to be a 300 dpi scan
 
 
 class SourceUnavailable(Exception):
@@ -112,16 +111,15 @@ class PageRenderer:
             finally:
                 pdf.close()
         if inp.kind == "image":
-            from PIL import Image, ImageSequence
-            with Image.open(io.BytesIO(data)) as img:
-                frames = list(ImageSequence.Iterator(img))
-                if not 1 <= page <= len(frames):
-                    raise SourceUnavailable(f"{inp.path} has no page {page}")
-                frame = frames[page - 1]
-                dpi = float((img.info.get("dpi") or (IMAGE_DEFAULT_DPI,))[0]) or IMAGE_DEFAULT_DPI
-                w, h = frame.size
-                k = SCALE * 72.0 / dpi    # pixels -> points -> our render scale
-                return frame.convert("RGB").resize((max(1, round(w * k)), max(1, round(h * k))))
+            # the OCR source's own reading of the file (frames and resolution), so that boxes in
+            # points land where its words were
+            from ..sources.raster import image_file_pages
+            frames = image_file_pages(data)
+            if not 1 <= page <= len(frames):
+                raise SourceUnavailable(f"{inp.path} has no page {page}")
+            frame = frames[page - 1]
+            w, h = frame.size
+            return frame.image.convert("RGB").resize((max(1, round(w * SCALE)), max(1, round(h * SCALE))))
         raise SourceUnavailable(f"{inp.kind} inputs have no page images; see their source lines")
 
     def png(self, inp: StoredInput, page: int, bbox: BBox | None = None, crop: bool = False) -> bytes:
