@@ -87,6 +87,17 @@ def to_json(ex: Extraction, pretty: bool = False) -> str:
     for i in data.get("issues", []):
         if i.get("path") is None:
             i.pop("path", None)
+    return dumps(data, pretty=pretty)
+
+
+def dumps(data: dict, pretty: bool = False) -> str:
+    """Contract JSON text of an already-dumped extraction (Decimals exact); `to_json` uses it, and
+    the bulk store re-serialises stored extractions with it so exports print exactly what `extract` does."""
     return simplejson.dumps(data, use_decimal=True, default=_default, ensure_ascii=False,
                             indent=2 if pretty else None, separators=None if pretty else (",", ":"))
+
+
+def loads(text: str) -> dict:
+    """Contract JSON text -> dict with exact `Decimal` numbers (the inverse of `dumps`)."""
+    return simplejson.loads(text, use_decimal=True)
 
