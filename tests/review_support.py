@@ -14,10 +14,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 def build_store(store_dir: Path, files: list[Path], threshold: float = 0.9) -> Path:
-    """Extract `files` through the real pipeline into a real store in `store_dir`."""
-    from extractor.review.intake import store_files
-    problems = list(store_files(files, store_dir, threshold))
-    assert not problems, problems
+    """Extract `files` with the real bulk runner into a real store in `store_dir`."""
+    from extractor.bulk.runner import run_bulk
+    summary = run_bulk([str(f) for f in files], store_dir, workers=2, threshold=threshold)
+    assert not summary.any_failed, summary.as_dict()
     return store_dir
 
 

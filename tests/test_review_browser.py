@@ -7,6 +7,9 @@ test-artifacts/review.png.
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import pytest
 from extractor.bulk.store import Store
 from tests.review_support import ARTIFACTS, DATA, SAMPLES, build_store, running_server
 
+EXTRACT = str(Path(sys.executable).parent / "extract")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -78,7 +82,7 @@ def left(page) -> int:
 
 def test_queue_end_to_end_with_the_keyboard(browser, tmp_path):
     """Accept one field, mark one unreadable and correct one, with keys only, then check the
-    store's audit log and the corrected record. Guards against: actions landing on a different
+    store's audit log, the corrected record and what `extract export` writes. Guards against: actions landing on a different
     field than the one shown, a bad correction being stored, corrections overwriting the machine
     value, and the roll-forward issue staying after the amount is fixed."""
     store_dir = build_store(tmp_path / "store", [SAMPLES / "form4-multi-owner.pdf", DATA / "form4-roll-forward.md"])
@@ -136,6 +140,22 @@ def test_queue_end_to_end_with_the_keyboard(browser, tmp_path):
         page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
         assert not errors, errors
         page.close()
+
+    # what leaves the store: `extract export` writes the corrected record and the audit log
+    audit_file = tmp_path / "audit.jsonl"
+    out = subprocess.run([EXTRACT, "export", str(store_dir), "--audit", str(audit_file)],
+                         capture_output=True, text=True, check=True).stdout
+    exported = {Path(e["source"]["path"]).name: e for e in map(json.loads, out.splitlines())}
+    md = exported["form4-roll-forward.md"]
+    assert md["record"]["non_derivative_transactions"][1]["shares"] == 1000
+    entry = next(f for f in md["fields"] if f["path"] == "non_derivative_transactions[1].shares")
+    assert (entry["value"], entry["confidence"], entry["provenance"]) == (1000, 1.0, "review")
+    pdf_fields = {f["path"]: f for f in exported["form4-multi-owner.pdf"]["fields"]}
+    assert (pdf_fields[first]["confidence"], pdf_fields[first]["provenance"]) == (1.0, "review")
+    assert pdf_fields[second]["provenance"] == "review_unreadable" and pdf_fields[second]["confidence"] < 1.0
+    audit = [json.loads(line) for line in audit_file.read_text().splitlines()]
+    assert [(a["action"], a["reviewer"], a["old_value"], a["new_value"], a["reason"]) for a in audit][2] == \
+           ("correct", "Ann Reviewer", 1800, 1000, "amount misread")
 
     store = Store(store_dir)
     try:

@@ -78,7 +78,6 @@ def _corrected(store_dir: Path, input_id: int) -> dict:
     "/static/%2e%2e/%2e%2e/%2e%2e/pyproject.toml",
     "/static/..%2f..%2f..%2fpyproject.toml",
     "/crop/1?field=../../../../etc/passwd",
-    "/api/source/1?line=1&path=/etc/passwd",
 ])
 def test_path_traversal_is_refused(server, path):
     """Guards against serving any file but the pages of filings in the store: a `..` in the page
@@ -102,6 +101,14 @@ def test_pages_of_stored_filings_are_served(server, store_dir):
     assert status == 200 and headers["content-type"] == "image/png" and len(crop) < len(body)
     assert request(base, "GET", f"/page/{pdf_id}/9")[0] == 404
     assert request(base, "GET", "/page/999999/1")[0] == 404
+
+
+def test_a_path_in_the_query_is_ignored(server, store_dir):
+    """Source lines come from the stored input's own file: a `path=` the client adds is not read."""
+    base, _ = server
+    text_id = _ids(store_dir)["form4-roll-forward.md"]
+    status, _, body = request(base, "GET", f"/api/source/{text_id}?line=1&path=/etc/passwd&file=/etc/passwd")
+    assert status == 200 and b"OMB APPROVAL" in body and b"root:" not in body
 
 
 def test_post_without_token_changes_nothing(server, store_dir):

@@ -68,7 +68,15 @@ def _store_for(targets: list[str], threshold: float) -> Path:
         if not Path(t).is_file():
             _fail(f"no such file: {t}", EXIT_UNREADABLE)
     store_dir = Path(tempfile.mkdtemp(prefix="extract-review-"))
-    from .intake import store_files
-    for path, problem in store_files([Path(t) for t in targets], store_dir, threshold):
-        typer.echo(f"extract review: {path}: {problem}", err=True)
+    from ..bulk.runner import run_bulk
+    from ..bulk.store import Store
+    # the bulk runner itself, so a few files are stored exactly as `extract bulk` stores them
+    run_bulk([str(Path(t).resolve()) for t in targets], store_dir, workers=min(len(targets), 4),
+             threshold=threshold)
+    store = Store(store_dir)
+    try:
+        for inp in store.inputs(status="failed"):
+            typer.echo(f"extract review: {inp['path']}: {inp['error_message']}", err=True)
+    finally:
+        store.close()
     return store_dir
