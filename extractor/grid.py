@@ -26,6 +26,7 @@ from .templates import Leaf, Table
 from .values import looks_like
 
 _NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)\.")
+_MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
 
@@ -306,14 +307,19 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
     by: dict[tuple[str, int], list[Tok]] = {}
     stray = []
     placed: dict[int, Band] = {}
+    last_on_line: dict[int, Tok] = {}
+    em = statistics.median(t.bottom - t.top for t in toks) if toks else 1.0
     for t in sorted(toks, key=lambda t: (t.line, t.x0)):
         b = band_of(t) if band_of else next((b for b in bands_by_page[t.page] if b.holds(t)), None)
-        # a superscript mark printed right after its value belongs to that value's cell, even
-        # when it pokes past the column edge
-        prev = next((u for u in reversed(toks) if u.line == t.line and u.x1 <= t.x0 + 0.5 and u.i in placed
-                     and t.x0 - u.x1 < 1.0), None) if t.word.sup else None
-        if prev is not None:
-            b = placed[prev.i]
+        prev = last_on_line.get(t.line)
+        last_on_line[t.line] = t
+        # a footnote mark trails its value: printed just past the column edge, it still belongs
+        # to that value's cell (a mark-only cell's mark sits in the middle of its own column)
+        if prev is not None and prev.i in placed and b is not None and _MARK.match(t.text) and t.word.sup is not False:
+            glued = t.x0 - prev.x1 < 1.0
+            near_edge = t.x0 - prev.x1 < 2.5 * em and t.cx - b.x0 < 1.5 * em
+            if glued or near_edge:
+                b = placed[prev.i]
         if b is not None:
             placed[t.i] = b
         if b is None:
@@ -344,7 +350,7 @@ def _page_shifts(toks: list[Tok]) -> dict[int, float]:
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,
-                 required: set[str] = frozenset()) -> list[tuple[list[_Frag], float]]:
+                 required: set[str] = frozenset(), centred: bool = True) -> list[tuple[list[_Frag], float]]:
     """Group fragments into rows around the anchors. -> [(fragments of the row, split margin)].
 
     Between two anchors the split must not give a single-valued column two values in one row,
@@ -393,9 +399,13 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
             gap = lo - hi
             violations = _violations(rows[k] + up, single) + _violations(rows[k + 1] + down, single)
             missing = _missing(rows[k] + up, required) + _missing(rows[k + 1] + down, required)
+            # the upper row is complete once this split is made, so its wrapped cells can be
+            # checked for sitting centred on its anchor (the lower row's are not all known yet)
+            centring = _off_centre(rows[k] + up, a, single) if centred else 0.0
             centre = (a.cy + b.cy) / 2
             split_y = (hi + lo) / 2
-            cost = (violations, missing, -round(gap / (0.25 * em)), abs(split_y - centre))
+            cost = (violations, missing, -round(gap / (0.25 * em)), round(centring / (0.5 * em)),
+                    abs(split_y - centre))
             if best is None or cost < best[0]:
                 best = (cost, s, gap)
         _, s, gap = best
@@ -426,6 +436,16 @@ def _group_lines(frags: list[_Frag], em: float) -> list[list[_Frag]]:
     return lines
 
 
+def _off_centre(frags: list[_Frag], anchor: _Frag, single: set[str]) -> float:
+    """Cells are centred vertically in their row: how far each wrapped cell's block of lines sits
+    from the row's anchor."""
+    blocks: dict[str, list[_Frag]] = {}
+    for f in frags:
+        if f.key not in single:
+            blocks.setdefault(f.key, []).append(f)
+    return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - anchor.cy) for fs in blocks.values())
+
+
 def _missing(frags: list[_Frag], required: set[str]) -> int:
     have = {f.key for f in frags}
     return sum(1 for k in required if k not in have)
@@ -440,8 +460,8 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
 
 
 def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list[Tok],
-               anchor_type: str = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None
-               ) -> tuple[list[Row], list[Tok]]:
+               anchor_type: str = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None,
+               centred: bool = True) -> tuple[list[Row], list[Tok]]:
     """Rows of a table body. Anchors: values of `anchor_type` in the bands marked `anchor`.
     `bands` may differ per page (a text dump lays out each page on its own character grid);
     `band_of` assigns words to bands by what they are instead of where they are."""
@@ -462,7 +482,7 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
             anchors = [f for f in frags if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
     required = {b.leaf.key for b in bands if b.leaf.required}
-    grouped = segment_rows(frags, anchors, single, em, required)
+    grouped = segment_rows(frags, anchors, single, em, required, centred)
     rows: list[Row] = []
     used: set[int] = set()
     for (fs, margin), anchor in zip(grouped, sorted(anchors, key=lambda f: f.cy)):

@@ -332,7 +332,7 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9,
                      date_cap or cap, (date_cap or cap).score)
     rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
-                         band_of=lambda t: date_band if _is_date(t) else name_band)
+                         band_of=lambda t: date_band if _is_date(t) else name_band, centred=False)
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
     return out, min((t.top for t in block), default=cap.top)
 
