@@ -221,3 +221,21 @@ def test_a_file_changed_since_extraction_is_not_shown(tmp_path):
         copy.write_text(copy.read_text().replace("62,255", "62,256"))
         status, _, body = request(base, "GET", f"/api/source/{input_id}?line=22")
         assert status == 409 and b"changed since it was extracted" in body
+
+
+def test_a_filing_inside_a_zip_is_shown_from_the_archive(tmp_path):
+    """`extract bulk` stores archive members as `archive.zip!member`; the page reads the member
+    from the archive (found through the store, as for any input)."""
+    import zipfile
+    archive = tmp_path / "filings.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(DATA / "form4-roll-forward.md", "q4/form4-roll-forward.md")
+        z.write(SAMPLES / "form4-multi-owner.pdf", "q4/form4-multi-owner.pdf")
+    store_dir = build_store(tmp_path / "store", [archive])
+    with running_server(store_dir, threshold=1.0) as (base, _):
+        ids = _ids(store_dir)
+        assert set(ids) == {"form4-roll-forward.md", "form4-multi-owner.pdf"}
+        status, _, body = request(base, "GET", f"/api/source/{ids['form4-roll-forward.md']}?line=22")
+        assert status == 200 and "62,255" in json.loads(body)["lines"][6]["text"]
+        status, headers, body = request(base, "GET", f"/page/{ids['form4-multi-owner.pdf']}/1")
+        assert status == 200 and body[:4] == b"\x89PNG"

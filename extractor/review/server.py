@@ -280,11 +280,12 @@ async def review(request: Request) -> Response:
     input_id, path, action = body.get("input_id"), body.get("field"), body.get("action")
     reviewer = rv.reviewer or str(body.get("reviewer") or "").strip()
     reason = str(body.get("reason") or "").strip()
+    typed = "" if body.get("value") is None else str(body["value"])
     if action not in ACTIONS:
         return _bad(400, f"action must be one of {', '.join(ACTIONS)}")
     if not reviewer:
         return _bad(400, "a reviewer name is needed")
-    if max(len(reviewer), len(reason), len(str(body.get("value") or ""))) > MAX_TEXT:
+    if max(len(reviewer), len(reason), len(typed)) > MAX_TEXT:
         return _bad(400, "text too long")
     if not isinstance(input_id, int) or not isinstance(path, str) or rv.stored_input(input_id) is None \
             or rv.field(input_id, path) is None:
@@ -292,7 +293,7 @@ async def review(request: Request) -> Response:
     new_value = None
     if action == "correct":
         try:
-            new_value = parse_correction(path, body.get("value"))
+            new_value = parse_correction(path, typed)
         except CorrectionError as e:
             return _bad(422, str(e))
     before = rv.current_issues(input_id)
