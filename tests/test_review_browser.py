@@ -85,7 +85,8 @@ def test_queue_end_to_end_with_the_keyboard(browser, tmp_path):
     store's audit log, the corrected record and what `extract export` writes. Guards against: actions landing on a different
     field than the one shown, a bad correction being stored, corrections overwriting the machine
     value, and the roll-forward issue staying after the amount is fixed."""
-    store_dir = build_store(tmp_path / "store", [SAMPLES / "form4-multi-owner.pdf", DATA / "form4-roll-forward.md"])
+    store_dir = build_store(tmp_path / "store",
+                            [SAMPLES / "form4-multi-owner.pdf", DATA / "form4-roll-forward.md"])
     with running_server(store_dir, threshold=1.0) as (base, token):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []

@@ -118,10 +118,9 @@ def _harden(response: Response) -> Response:
 
 
 class Review:
-    """The server's state: the store (opened in the server's own thread), renderer and settings."""
+    """The server's state: the store (opened when the server starts), renderer and settings."""
 
-    def __init__(self, store_dir: Path, threshold: float, reviewer: str | None, roots: list[Path]):
-        self.store_dir = store_dir
+    def __init__(self, threshold: float, reviewer: str | None, roots: list[Path]):
         self.threshold = threshold
         self.reviewer = reviewer
         self.roots = roots
@@ -210,11 +209,12 @@ async def item(request: Request) -> Response:
         return _bad(404, "no such field in the store")
     row, _ = found
     ext = rv.store.extraction(input_id)
+    # the row as it now stands: reviewed fields show their reviewed value and confidence
     current = {g["path"]: g for g in rv.store.corrected_extraction(input_id).get("fields", [])}
     prefix = row_prefix(path)
-    neighbours = [{"field": g["path"], "name": g["path"][len(prefix):], "value": shown(current.get(g["path"], g).get("value")),
-                   "confidence": current.get(g["path"], g).get("confidence"), "self": g["path"] == path}
-                  for g in rv.store.fields(input_id) if _same_row(prefix, g["path"])]
+    neighbours = [{"field": g, "name": g[len(prefix):], "value": shown(c.get("value")),
+                   "confidence": c.get("confidence"), "self": g == path}
+                  for g, c in current.items() if _same_row(prefix, g)]
     machine_issues = [i for i in ext.get("issues") or [] if (i.get("path") or "").startswith(prefix or path)]
     current_issues = [i for i in rv.current_issues(input_id) if (i.get("path") or "").startswith(prefix or path)]
     evidence = f.get("evidence") or {}
@@ -320,7 +320,7 @@ def create_app(store_dir: str | Path, *, token: str, threshold: float = 0.9, rev
     store_dir = Path(store_dir)
     if roots is None:
         roots = [Path.cwd(), store_dir, store_dir.parent]
-    rv = Review(store_dir, threshold, reviewer, roots)
+    rv = Review(threshold, reviewer, roots)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
