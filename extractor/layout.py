@@ -57,7 +57,8 @@ class Layout:
 def mark_before(layout: Layout, label: Hit, toks: list[Tok] | None = None) -> Mark:
     """The check mark printed just left of an option label ('X Director', '__X__ Director', '☒ ...').
 
-    A blank modern checkbox prints nothing, so a label with no mark before it is unchecked."""
+    A blank modern checkbox prints nothing, so a label with no mark before it is unchecked. Only
+    the nearest word to the left counts: "X Director 10% Owner" leaves "10% Owner" unchecked."""
     em = layout.flow.em
     marks = layout.template.marks
     pool = toks if toks is not None else layout.flow.toks
@@ -67,7 +68,7 @@ def mark_before(layout: Layout, label: Hit, toks: list[Tok] | None = None) -> Ma
             continue
         if not (label.top - 0.7 * em <= t.cy <= label.bottom + 0.7 * em):
             continue
-        if not (label.x0 - 5.5 * em <= t.x1 <= label.x0 + 0.3 * em) or t.x0 >= label.x0:
+        if not (label.x0 - 8 * em <= t.x1 <= label.x0 + 0.3 * em) or t.x0 >= label.x0:
             continue
         if best is None or t.x1 > best.x1:
             best = t

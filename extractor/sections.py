@@ -120,7 +120,9 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
         for t in toks:
             k = 0 if t.cx < edges[0] else (1 if t.cx < edges[1] else 2)
             cols[k].append(t)
-        # a value that overflows its column still reads as one field
+        # a text dump may shift the state left into the city's column ("MORRISVILLE NC   27560")
+        if not cols[1] and len(cols[0]) > 1 and _STATE.match(cols[0][-1].text):
+            cols[1] = [cols[0].pop()]
         if all(len({t.line for t in c}) <= 2 for c in cols):
             return {k: _cand(c, label) for k, c in zip(keys, cols)}
     text = _join(toks)
@@ -331,8 +333,12 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     name_band = Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, 1e9, cap, cap.score)
     date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9,
                      date_cap or cap, (date_cap or cap).score)
+    # names wrap around their date when the page centres them (printed pages, text dumps); a
+    # Markdown-like rendering gives each name one line above its date instead
+    dates = [t for t in block if _is_date(t)]
+    centred = bool(dates) and any(not _is_date(t) and t.top > max(d.bottom for d in dates) for t in block)
     rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
-                         band_of=lambda t: date_band if _is_date(t) else name_band, centred=False)
+                         band_of=lambda t: date_band if _is_date(t) else name_band, centred=centred)
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
     return out, min((t.top for t in block), default=cap.top)
 
