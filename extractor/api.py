@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .assemble import assemble
+from .cell_reread import reread_cells
 from .confidence import confidence, evidence_of
 from .detect import detect_template
 from .errors import ExtractError
@@ -36,6 +37,7 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     matcher = Matcher(flow)
     tmpl, tconf = detect_template(matcher, resolve_template(template))
     layout = analyze(flow, matcher, tmpl)
+    reread_cells(layout)                        # scans: doubtful table cells read again from the page image
     draft = assemble(layout)
     issues = validate(draft, tmpl)
     by_path = issues_by_path(issues)

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .geometry import BBox
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 TEXT_CHAR_W = 5.0
 TEXT_LINE_H = 10.0
@@ -39,6 +43,8 @@ class Page:
     skew: float = 0.0              # OCR'd pages: degrees the image was turned by to straighten it; word
                                    # boxes are in the straightened page (turn the scan by -skew about its
                                    # centre to draw them on it)
+    image: Image.Image | None = None   # OCR'd pages: the straightened grey page that was read (at image_dpi),
+                                   # kept until doubtful table cells are read again (cell_reread.py), then dropped
 
     @property
     def em(self) -> float:

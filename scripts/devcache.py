@@ -1,20 +1,45 @@
 """Development only: keep OCR'd pages on disk so analyzer changes re-run in seconds."""
 import hashlib
+import io
 import pickle
 from pathlib import Path
+
+from PIL import Image
+
+
+def _code_version() -> bytes:
+    """The OCR code itself: a change to how pages are prepared or read makes the cache stale."""
+    import extractor.sources as sources
+    folder = Path(sources.__file__).parent
+    h = hashlib.sha256()
+    for name in ("ocr.py", "imageprep.py", "rules.py", "marks.py", "tesswords.py"):
+        f = folder / name
+        if f.exists():
+            h.update(f.read_bytes())
+    return h.digest()
 
 
 def cache_ocr(folder: str) -> None:
     import extractor.sources.scan as scan
     real = scan.ocr_page
+    version = _code_version()
 
     def cached(img, dpi, number, size=None, *a, **kw):
-        key = hashlib.sha256(img.tobytes() + f"{dpi}|{number}|{size}".encode()).hexdigest()
+        key = hashlib.sha256(img.tobytes() + version + f"{dpi}|{number}|{size}".encode()).hexdigest()
         f = Path(folder) / f"{key}.pkl"
         if f.exists():
-            return pickle.loads(f.read_bytes())
+            page, png = pickle.loads(f.read_bytes())
+            page.image = Image.open(io.BytesIO(png)) if png else None
+            return page
         page = real(img, dpi, number, size, *a, **kw)
         f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_bytes(pickle.dumps(page))
+        png = b""
+        if page.image is not None:          # kept as PNG: a 300 dpi page is 8 MB of raw pixels
+            buf = io.BytesIO()
+            page.image.save(buf, format="PNG")
+            png = buf.getvalue()
+        image, page.image = page.image, None
+        f.write_bytes(pickle.dumps((page, png)))
+        page.image = image
         return page
     scan.ocr_page = cached

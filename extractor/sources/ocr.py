@@ -28,6 +28,7 @@ from ..geometry import BBox
 from ..page import Page, Word
 from .imageprep import dark, prepare
 from .marks import second_look_at_marks
+from .rules import remove_rules
 from .tesswords import drop_rules, font_boxes, read_words
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -46,6 +47,7 @@ class OcrSettings:
                                     # 150 -> 300 dpi 84 % of numbers right instead of 69 %, but 2.4x the time)
     threshold: int = 0              # Tesseract's thresholding_method: 0 Otsu (best measured), 1 adaptive Otsu, 2 Sauvola
     marks: bool = True              # split raised footnote marks off their words and read them again
+    rules: bool = True              # take the table rules out of the page before it is read (rules.py)
 
 
 def tessdata_dir() -> str:
@@ -77,10 +79,15 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
     default the image's own size at `dpi`)."""
     scan_dpi = dpi
     prepared, angle = prepare(img, dpi)
+    ruled = prepared                # drop_rules looks for the rules Tesseract may still have read a glyph of
+    if settings.rules:
+        prepared = remove_rules(prepared, dpi)
+    page_image = prepared           # what table cells are read again from (cell_reread.py)
     width, height = size if size is not None else (img.width * 72.0 / dpi, img.height * 72.0 / dpi)
     if settings.min_dpi and dpi < settings.min_dpi:
         f = settings.min_dpi / dpi
         prepared = prepared.resize((round(prepared.width * f), round(prepared.height * f)), Image.Resampling.BICUBIC)
+        ruled = ruled.resize(prepared.size, Image.Resampling.BICUBIC) if settings.rules else prepared
         dpi = dpi * f
     scale = 72.0 / dpi
     with _api_lock:
@@ -90,7 +97,7 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
         api.SetImage(prepared)
         api.SetSourceResolution(round(dpi))
         api.Recognize()
-        raw = drop_rules(dark(prepared), read_words(api))
+        raw = drop_rules(dark(ruled), read_words(api))
         if settings.marks:
             # Tesseract's own binary page (which it has taken the table rules out of)
             ink = np.asarray(api.GetThresholdedImage()) == 0
@@ -99,4 +106,4 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
     raw = [w for w in raw if w.text]
     words = [Word(w.text, BBox(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale), number, conf=w.conf, sup=w.sup)
              for w, b in zip(raw, font_boxes(raw))]
-    return Page(number, width, height, words, image_dpi=scan_dpi, skew=angle)
+    return Page(number, width, height, words, image_dpi=scan_dpi, skew=angle, image=page_image)

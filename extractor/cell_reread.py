@@ -1,0 +1,221 @@
+"""Scans: doubtful table cells read a second time, alone, from the page image.
+
+Tesseract reads the whole page once (sources/ocr.py), and in table cells it often gets short
+values wrong: a lone code "S" or "A" dropped, "$0" lost, "06/01/2012" read as "06/01/2072", a
+value merged with the rule or the mark beside it. The layout analyzer still finds the column
+bands and the rows, so after `layout.analyze` each typed cell (number, money, date, code, A/D,
+D/I, V) whose first reading is doubtful is cut out of the page image and read again on its own:
+one line, with only the characters its column can hold.
+
+A cell is doubtful when its words do not parse as its column's type, when one of them was read
+with low confidence, or when it has no words but ink of a character's height. The crop is the ink
+of the cell: horizontal rules, the cell's footnote-mark words and raised marks Tesseract did not
+split off are taken out first, so the re-read sees the value alone (the marks keep their own
+words). The re-read replaces the cell's value words only when it parses as the column's type and
+the first reading did not (or did with less confidence).
+
+This is the one stage after the layout that looks at pixels; it runs only for OCR'd pages (a
+`page.Page` with its `image`), and changes only the analyzer's cells, so born-digital and text
+inputs are untouched. The page images are dropped afterwards (a 300 dpi Letter page is ~8 MB).
+"""
+from __future__ import annotations
+
+from .flow import Tok, norm
+from .geometry import BBox
+from .grid import Band, Row
+from .layout import Layout
+from .page import Page, Word
+from .values import TRANSACTION_CODES, looks_like
+
+# the characters a cell of each column type can hold (its footnote marks are taken out first)
+WHITELIST = {
+    "number": "0123456789,.$",
+    "money": "0123456789,.$",
+    "date": "0123456789/",
+    "code": "".join(sorted(TRANSACTION_CODES)),
+    "ad_code": "AD",
+    "ownership_form": "DI",
+    "flag": "V",
+}
+LOW_CONF = 0.75          # a value word read with less confidence than this is read again
+INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
+RULE_ROW_SHARE = 0.6     # a pixel row this much ink across the cell is a horizontal rule
+CAP_PER_EM = 1 / 1.53    # cap height per word-box height (tesswords.ASCENT + DESCENT)
+MIN_CAP_SHARE = 0.5      # a value glyph is at least this share of the page's cap height (codes print small)
+MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6)
+RAISED_SHARE = 0.25      # a glyph whose bottom is this share of the cap height above the line's is a mark
+LINE_PX = 48             # a cell image is read at least this tall (pixels, margin included)
+PSM_LINE = 7             # Tesseract: the image is one text line
+PSM_BLOCK = 6            # ... one block of text
+
+
+def reread_cells(lay: Layout) -> int:
+    """Read doubtful typed table cells of OCR'd pages again (see the module docstring), replacing
+    their value words in `lay.grids` in place; then drop the page images. Returns how many cells
+    took the new reading."""
+    pages = {p.number: p for p in lay.flow.doc.pages if p.image is not None and p.image_dpi}
+    if not pages:
+        return 0
+    from .sources.ocr import _api_lock, _engine
+    changed = 0
+    try:
+        with _api_lock:
+            api = _engine()
+            try:
+                for g in lay.grids.values():
+                    for row in g.rows:
+                        page = pages.get(row.anchor.page if row.anchor is not None else 1)
+                        if page is None:
+                            continue
+                        for band in g.bands:
+                            if band.leaf.type in WHITELIST:
+                                changed += _reread_cell(api, lay, page, band, row)
+            finally:
+                api.SetVariable("tessedit_char_whitelist", "")
+                api.SetPageSegMode(3)
+    finally:
+        for p in lay.flow.doc.pages:
+            p.image = None
+    return changed
+
+
+def _doubtful(kind: str, value: list[Tok]) -> bool:
+    if not value:
+        return True                             # decided by the ink in the cell
+    text = " ".join(t.text for t in value)
+    return not looks_like(kind, text) or any(t.word.conf < LOW_CONF for t in value)
+
+
+def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
+    from .assemble import split_cell
+    kind = band.leaf.type
+    toks = row.cells.get(band.leaf.key, [])
+    value, _ids, marks = split_cell(toks, False, lay.flow.em)
+    if not _doubtful(kind, value):
+        return 0
+    flow = lay.flow
+    off = flow.page_top[page.number]
+    x0 = min([max(0.0, band.x0)] + [t.x0 for t in value])
+    x1 = max([min(page.width, band.x1)] + [t.x1 for t in value])
+    at = (sum(t.cy for t in value) / len(value) - off) if value else None
+    crop = _cell_ink(page, BBox(x0, row.top - off, x1, row.bottom - off), [t.word.bbox for t in marks], flow.em,
+                     at, MIN_CAP_SHARE if value else MIN_CAP_SHARE_EMPTY)
+    if crop is None:
+        return 0
+    img, box_pt, lines = crop
+    api.SetPageSegMode(PSM_LINE if lines == 1 else PSM_BLOCK)
+    api.SetVariable("tessedit_char_whitelist", WHITELIST[kind])
+    got = _read(api, img, page.image_dpi)
+    if not got or not looks_like(kind, got[0]):
+        return 0
+    text, conf = got
+    before = " ".join(t.text for t in value)
+    if value and looks_like(kind, before) and (text == before or conf <= min(t.word.conf for t in value)):
+        return 0
+    word = Word(text, box_pt, page.number, conf=conf, sup=False)
+    first = value[0] if value else None
+    tok = Tok(first.i if first else -1, word, norm(text), box_pt.x0, box_pt.top + off, box_pt.x1,
+              box_pt.bottom + off, first.line if first else -1)
+    row.cells[band.leaf.key] = [tok] + marks
+    return 1
+
+
+def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: float | None, min_cap: float):
+    """The cell's value as a clean grey image: (image, its box in page points, number of text
+    lines), or None when the cell holds no glyph at least `min_cap` of a capital's height. The
+    row's box may reach over a horizontal rule into the next row: only the part between rules
+    around `at` (page y of the value words), or with the most ink, is read."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+    s = page.image_dpi / 72.0
+    X0, Y0 = max(0, int(cell.x0 * s)), max(0, int(cell.top * s))
+    X1, Y1 = min(page.image.width, int(cell.x1 * s) + 1), min(page.image.height, int(cell.bottom * s) + 1)
+    if X1 - X0 < 3 or Y1 - Y0 < 3:
+        return None
+    a = np.array(page.image.crop((X0, Y0, X1, Y1)))
+    paper = np.uint8(np.percentile(a, 90))
+    ink = a < paper * INK_SHARE
+    rule_rows = ink.mean(axis=1) > RULE_ROW_SHARE
+    for b in mark_boxes:                     # the cell's footnote marks keep their own words
+        ink[max(0, int(b.top * s) - Y0):max(0, int(b.bottom * s) + 1 - Y0),
+            max(0, int(b.x0 * s) - X0):max(0, int(b.x1 * s) + 1 - X0)] = False
+    ink[rule_rows] = False
+    parts = _between_rules(rule_rows)
+    if at is not None:
+        y = at * s - Y0
+        lo, hi = min(parts, key=lambda p: 0 if p[0] <= y < p[1] else min(abs(y - p[0]), abs(y - p[1])))
+    else:
+        lo, hi = max(parts, key=lambda p: int(ink[p[0]:p[1]].sum()))
+    ink[:lo] = False
+    ink[hi:] = False
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    cap = em * CAP_PER_EM * s
+    comps = [k for k in range(1, n) if stats[k, cv2.CC_STAT_HEIGHT] >= min_cap * cap
+             and stats[k, cv2.CC_STAT_HEIGHT] <= 2.5 * cap]
+    if not comps:
+        return None
+    # text lines of the full-height glyphs, and what sits raised above its line (a glued mark)
+    comps.sort(key=lambda k: stats[k, cv2.CC_STAT_TOP])
+    lines: list[list[int]] = []
+    for k in comps:
+        top, h = stats[k, cv2.CC_STAT_TOP], stats[k, cv2.CC_STAT_HEIGHT]
+        if lines and top < max(stats[j, cv2.CC_STAT_TOP] + stats[j, cv2.CC_STAT_HEIGHT] for j in lines[-1]) - 0.3 * h:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    keep = np.zeros(n, dtype=bool)
+    full = np.zeros(n, dtype=bool)
+    full[comps] = True
+    for ln in lines:
+        keep[ln] = True
+        top = min(stats[j, cv2.CC_STAT_TOP] for j in ln)
+        base = max(stats[j, cv2.CC_STAT_TOP] + stats[j, cv2.CC_STAT_HEIGHT] for j in ln)
+        spans = [(stats[j, cv2.CC_STAT_LEFT], stats[j, cv2.CC_STAT_LEFT] + stats[j, cv2.CC_STAT_WIDTH]) for j in ln]
+        # smaller pieces in the line's band stay: periods and commas (down at the baseline) and
+        # parts of a glyph the scan broke off (above or below a full-height glyph); a raised piece
+        # beside the glyphs is a footnote mark Tesseract did not split off, and goes
+        for k in range(1, n):
+            if full[k]:
+                continue
+            kx, kt = stats[k, cv2.CC_STAT_LEFT], stats[k, cv2.CC_STAT_TOP]
+            kw, kh = stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]
+            if kt < top - 0.2 * cap or kt + kh > base + 0.5 * cap:
+                continue
+            under = any(kx < x1 and x0 < kx + kw for x0, x1 in spans)
+            if under or kt + kh > base - RAISED_SHARE * cap:
+                keep[k] = True
+    sel = cv2.dilate(keep[labels].astype(np.uint8), np.ones((3, 3), np.uint8)) > 0   # with the glyphs' grey edges
+    ys, xs = np.nonzero(sel)
+    pad = max(2, round(0.3 * cap))
+    bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+    clean = np.where(sel, a, paper).astype(np.uint8)[max(0, by0 - pad):by1 + pad, max(0, bx0 - pad):bx1 + pad]
+    box = BBox((X0 + bx0) / s, (Y0 + by0) / s, (X0 + bx1) / s, (Y0 + by1) / s)
+    return Image.fromarray(clean), box, len(lines)
+
+
+def _read(api, img, dpi: float) -> tuple[str, float] | None:
+    """Tesseract's reading of a cell image (spaces dropped: typed values have none) and its mean
+    confidence in [0, 1]. A crop below LINE_PX is enlarged to it; larger ones are read as they
+    are (enlarged to 120 px, as marks.py does for the tiny marks, "58,967" came back "98,967")."""
+    from PIL import Image
+    f = max(1.0, LINE_PX / max(1, img.height))
+    if f > 1.0:
+        img = img.resize((round(img.width * f), round(img.height * f)), Image.Resampling.LANCZOS)
+    canvas = Image.new("L", (img.width + 20, img.height + 20), 255)
+    canvas.paste(img, (10, 10))
+    api.SetImage(canvas)
+    api.SetSourceResolution(round(dpi * f))
+    text = (api.GetUTF8Text() or "").strip().replace(" ", "").replace("\n", "")
+    return (text, max(0.0, min(1.0, api.MeanTextConf() / 100.0))) if text else None
+
+
+def _between_rules(rule_rows) -> list[tuple[int, int]]:
+    """The (start, end) pixel rows of the stretches between horizontal rules."""
+    parts, start = [], 0
+    for y, r in enumerate(list(rule_rows) + [True]):
+        if r:
+            if y > start:
+                parts.append((start, y))
+            start = y + 1
+    return parts or [(0, len(rule_rows))]

@@ -1,0 +1,62 @@
+"""Vertical table rules taken out of a page image before OCR.
+
+Tesseract's page segmentation reads the thin vertical rules of the Form 4 tables as characters
+("|", "l", "I", "[") or merges them with the words beside them, so a cell's text comes out glued
+to its border or garbled ("See footnote" -> "oe - footnote", "|$90.8452"). A vertical run of ink
+longer than V_RULE_IN inches and at most RULE_MAX_PT wide is no glyph, so a morphological opening
+with a long thin kernel finds the rules, and they are painted the paper's colour, a little wider
+than found to take their blurred fringe too. Checkbox outlines (~0.12 in) and the "X" in them are
+shorter than the kernel and stay.
+
+Only vertical rules: taking the horizontal ones out too was measured worse (field accuracy on the
+15 scan-300 cases: none removed 0.757, vertical 0.786, both 0.777, horizontal only 0.562):
+Tesseract uses them to keep the header's text lines and the table rows apart.
+
+OpenCV's morphology does this in ~40 ms on a 300 dpi Letter page (numpy cumulative sums: 1.4 s).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from .imageprep import dark
+
+V_RULE_IN = 0.4         # a vertical run of ink longer than this (inches) is a rule: a glyph stroke is at
+                        # most ~0.15 in; table rows are ~0.25 in and their rules run on through the crossings
+GAP_PX = 3              # gaps in a rule this short (scan noise, the binarization) are bridged
+RULE_MAX_PT = 1.5       # a rule is at most this thick (points); thicker runs are lines of print
+GROW_PX = 2             # pixels the found core is grown by either side
+RULE_INK = 0.75         # a rule pixel is darker than this share of the paper (its blurred core)
+
+
+def _vertical_lines(ink: np.ndarray, n: int, thick: int) -> np.ndarray:
+    """Vertical runs of ink at least `n` pixels long and at most `thick` pixels wide (a bold
+    stroke blurred by the scan may be long, but is wider)."""
+    import cv2
+    along, across, bridge = (1, n), (thick + 1, 1), (1, GAP_PX)
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge))
+    long = cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+    fat = cv2.morphologyEx(long, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+    return cv2.subtract(long, fat)
+
+
+def rule_mask(grey: Image.Image, dpi: float) -> np.ndarray:
+    """True where the page has a vertical rule (grown by GROW_PX either side)."""
+    import cv2
+    ink = dark(grey, RULE_INK).astype(np.uint8) * 255
+    thick = max(2, round(RULE_MAX_PT / 72.0 * dpi))
+    rules = _vertical_lines(ink, round(V_RULE_IN * dpi), thick)
+    grow = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROW_PX + 1, 2 * GROW_PX + 1))
+    return cv2.dilate(rules, grow) > 0
+
+
+def remove_rules(grey: Image.Image, dpi: float) -> Image.Image:
+    """The greyscale page with its table rules painted the paper's colour."""
+    a = np.asarray(grey)
+    mask = rule_mask(grey, dpi)
+    if not mask.any():
+        return grey
+    paper = np.percentile(a[::4, ::4], 90)
+    out = a.copy()
+    out[mask] = np.uint8(paper)
+    return Image.fromarray(out)
