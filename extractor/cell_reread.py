@@ -12,7 +12,7 @@ with low confidence, or when it has no words but ink of a character's height. Th
 of the cell: horizontal rules, the cell's footnote-mark words and raised marks Tesseract did not
 split off are taken out first, so the re-read sees the value alone (the marks keep their own
 words). The re-read replaces the cell's value words only when it parses as the column's type and
-the first reading did not (or did with less confidence).
+the first reading did not (or did, and the re-read is sure: OVERRIDE_CONF).
 
 This is the one stage after the layout that looks at pixels; it runs only for OCR'd pages (a
 `page.Page` with its `image`), and changes only the analyzer's cells, so born-digital and text
@@ -37,6 +37,8 @@ WHITELIST = {
     "ownership_form": "DI",
     "flag": "V",
 }
+OVERRIDE_CONF = 0.9      # a re-read replaces a first reading that parses only when this sure (Tesseract's
+                         # word confidence of a page-read value glued to its mark is often 0: no guide)
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
 INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
 RULE_ROW_SHARE = 0.6     # a pixel row this much ink across the cell is a horizontal rule
@@ -44,7 +46,7 @@ CAP_PER_EM = 1 / 1.53    # cap height per word-box height (tesswords.ASCENT + DE
 MIN_CAP_SHARE = 0.5      # a value glyph is at least this share of the page's cap height (codes print small)
 MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6)
 RAISED_SHARE = 0.25      # a glyph whose bottom is this share of the cap height above the line's is a mark
-LINE_PX = 48             # a cell image is read at least this tall (pixels, margin included)
+LINE_PX = 36             # a cell image is read at least this tall (pixels, margin included)
 PSM_LINE = 7             # Tesseract: the image is one text line
 PSM_BLOCK = 6            # ... one block of text
 
@@ -104,14 +106,19 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
         return 0
     img, box_pt, lines = crop
     api.SetPageSegMode(PSM_LINE if lines == 1 else PSM_BLOCK)
-    api.SetVariable("tessedit_char_whitelist", WHITELIST[kind])
-    got = _read(api, img, page.image_dpi)
-    if not got or not looks_like(kind, got[0]):
+    for allowed in (WHITELIST[kind], ""):
+        # Tesseract's LSTM sometimes returns nothing under a whitelist for what it reads
+        # right without one (a lone "D" enlarged to 48 px): then it is asked once more, freely
+        api.SetVariable("tessedit_char_whitelist", allowed)
+        got = _read(api, img, page.image_dpi)
+        if got and looks_like(kind, got[0]):
+            break
+    else:
         return 0
     text, conf = got
     before = " ".join(t.text for t in value)
-    if value and looks_like(kind, before) and (text == before or conf <= min(t.word.conf for t in value)):
-        return 0
+    if value and looks_like(kind, before) and (text == before or conf < OVERRIDE_CONF):
+        return 0                            # a first reading that parses gives way only to a sure one
     word = Word(text, box_pt, page.number, conf=conf, sup=False)
     first = value[0] if value else None
     tok = Tok(first.i if first else -1, word, norm(text), box_pt.x0, box_pt.top + off, box_pt.x1,
