@@ -37,8 +37,11 @@ WHITELIST = {
     "ownership_form": "DI",
     "flag": "V",
 }
-OVERRIDE_CONF = 0.9      # a re-read replaces a first reading that parses only when this sure (Tesseract's
+OVERRIDE_CONF = 0.85     # a re-read replaces a first reading that parses only when this sure (Tesseract's
                          # word confidence of a page-read value glued to its mark is often 0: no guide)
+TEXT_DOUBT = 0.5         # a text cell whose words average less confidence than this is read again ...
+TEXT_SURE = 0.85         # ... and the re-read taken when Tesseract is at least this sure of it
+TEXT_GAIN = 0.2          # ... and this much surer than of the first reading
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
 INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
 RULE_ROW_SHARE = 0.6     # a pixel row this much ink across the cell is a horizontal rule
@@ -70,7 +73,7 @@ def reread_cells(lay: Layout) -> int:
                         if page is None:
                             continue
                         for band in g.bands:
-                            if band.leaf.type in WHITELIST:
+                            if band.leaf.type in WHITELIST or band.leaf.type == "text":
                                 changed += _reread_cell(api, lay, page, band, row)
             finally:
                 api.SetVariable("tessedit_char_whitelist", "")
@@ -81,7 +84,13 @@ def reread_cells(lay: Layout) -> int:
     return changed
 
 
+def _mean_conf(value: list[Tok]) -> float:
+    return sum(t.word.conf for t in value) / len(value)
+
+
 def _doubtful(kind: str, value: list[Tok]) -> bool:
+    if kind == "text":                          # an empty text cell is a blank, not a misreading
+        return bool(value) and _mean_conf(value) < TEXT_DOUBT
     if not value:
         return True                             # decided by the ink in the cell
     text = " ".join(t.text for t in value)
@@ -106,11 +115,13 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
         return 0
     img, box_pt, lines = crop
     api.SetPageSegMode(PSM_LINE if lines == 1 else PSM_BLOCK)
-    for allowed in (WHITELIST[kind], ""):
-        # Tesseract's LSTM sometimes returns nothing under a whitelist for what it reads
-        # right without one (a lone "D" enlarged to 48 px): then it is asked once more, freely
+    if kind == "text":
+        return _reread_text(api, img, box_pt, page, band, row, value, marks, off)
+    for allowed, height in ((WHITELIST[kind], LINE_PX), (WHITELIST[kind], 2 * LINE_PX), ("", LINE_PX)):
+        # Tesseract's LSTM is fickle on a lone small glyph: a clean "S" comes back empty at one size
+        # and right at another, a lone "D" right only without the whitelist; each try is ~3 ms
         api.SetVariable("tessedit_char_whitelist", allowed)
-        got = _read(api, img, page.image_dpi)
+        got = _read(api, img, page.image_dpi, height=height)
         if got and looks_like(kind, got[0]):
             break
     else:
@@ -119,12 +130,30 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     before = " ".join(t.text for t in value)
     if value and looks_like(kind, before) and (text == before or conf < OVERRIDE_CONF):
         return 0                            # a first reading that parses gives way only to a sure one
-    word = Word(text, box_pt, page.number, conf=conf, sup=False)
-    first = value[0] if value else None
-    tok = Tok(first.i if first else -1, word, norm(text), box_pt.x0, box_pt.top + off, box_pt.x1,
-              box_pt.bottom + off, first.line if first else -1)
-    row.cells[band.leaf.key] = [tok] + marks
+    _replace(row, band, value, marks, text, conf, box_pt, page.number, off)
     return 1
+
+
+def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value: list[Tok], marks: list[Tok],
+                 off: float) -> int:
+    """A garbled text cell ("See footnote" read "oe - footnote"): the re-read, in the words
+    Tesseract gives, replaces it only when Tesseract is clearly surer of it."""
+    api.SetVariable("tessedit_char_whitelist", "")
+    got = _read(api, img, page.image_dpi, spaces=True)
+    if not got or got[1] < TEXT_SURE or got[1] < _mean_conf(value) + TEXT_GAIN:
+        return 0
+    _replace(row, band, value, marks, got[0], got[1], box_pt, page.number, off)
+    return 1
+
+
+def _replace(row: Row, band: Band, value: list[Tok], marks: list[Tok], text: str, conf: float, box: BBox,
+             page: int, off: float) -> None:
+    """The cell's value words -> one word of the re-read text; its marks stay as they were."""
+    first = value[0] if value else None
+    word = Word(text, box, page, conf=conf, sup=False)
+    tok = Tok(first.i if first else -1, word, norm(text), box.x0, box.top + off, box.x1, box.bottom + off,
+              first.line if first else -1)
+    row.cells[band.leaf.key] = [tok] + marks
 
 
 def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: float | None, min_cap: float):
@@ -201,19 +230,21 @@ def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: flo
     return Image.fromarray(clean), box, len(lines)
 
 
-def _read(api, img, dpi: float) -> tuple[str, float] | None:
-    """Tesseract's reading of a cell image (spaces dropped: typed values have none) and its mean
-    confidence in [0, 1]. A crop below LINE_PX is enlarged to it; larger ones are read as they
+def _read(api, img, dpi: float, spaces: bool = False, height: int = 0) -> tuple[str, float] | None:
+    """Tesseract's reading of a cell image (spaces dropped unless `spaces`: typed values have
+    none; lines joined by a space) and its mean confidence in [0, 1]. A crop below `height` (LINE_PX) is enlarged to it; larger ones are read as they
     are (enlarged to 120 px, as marks.py does for the tiny marks, "58,967" came back "98,967")."""
     from PIL import Image
-    f = max(1.0, LINE_PX / max(1, img.height))
+    f = max(1.0, (height or LINE_PX) / max(1, img.height))
     if f > 1.0:
         img = img.resize((round(img.width * f), round(img.height * f)), Image.Resampling.LANCZOS)
     canvas = Image.new("L", (img.width + 20, img.height + 20), 255)
     canvas.paste(img, (10, 10))
     api.SetImage(canvas)
     api.SetSourceResolution(round(dpi * f))
-    text = (api.GetUTF8Text() or "").strip().replace(" ", "").replace("\n", "")
+    text = " ".join((api.GetUTF8Text() or "").split())
+    if not spaces:
+        text = text.replace(" ", "")
     return (text, max(0.0, min(1.0, api.MeanTextConf() / 100.0))) if text else None
 
 
