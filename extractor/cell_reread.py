@@ -5,7 +5,8 @@ values wrong: a lone code "S" or "A" dropped, "$0" lost, "06/01/2012" read as "0
 value merged with the rule or the mark beside it. The layout analyzer still finds the column
 bands and the rows, so after `layout.analyze` each typed cell (number, money, date, code, A/D,
 D/I, V) whose first reading is doubtful is cut out of the page image and read again on its own:
-one line, with only the characters its column can hold.
+one line, with only the characters its column can hold. A text cell Tesseract was unsure of
+("See footnote" read "oe - footnote") is read again too, without a character list.
 
 A cell is doubtful when its words do not parse as its column's type, when one of them was read
 with low confidence, or when it has no words but ink of a character's height. The crop is the ink
@@ -55,7 +56,7 @@ PSM_BLOCK = 6            # ... one block of text
 
 
 def reread_cells(lay: Layout) -> int:
-    """Read doubtful typed table cells of OCR'd pages again (see the module docstring), replacing
+    """Read doubtful table cells of OCR'd pages again (see the module docstring), replacing
     their value words in `lay.grids` in place; then drop the page images. Returns how many cells
     took the new reading."""
     pages = {p.number: p for p in lay.flow.doc.pages if p.image is not None and p.image_dpi}
@@ -232,8 +233,9 @@ def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: flo
 
 def _read(api, img, dpi: float, spaces: bool = False, height: int = 0) -> tuple[str, float] | None:
     """Tesseract's reading of a cell image (spaces dropped unless `spaces`: typed values have
-    none; lines joined by a space) and its mean confidence in [0, 1]. A crop below `height` (LINE_PX) is enlarged to it; larger ones are read as they
-    are (enlarged to 120 px, as marks.py does for the tiny marks, "58,967" came back "98,967")."""
+    none; lines joined by a space) and its mean confidence in [0, 1]. A crop lower than `height`
+    (default LINE_PX) is enlarged to it, a larger one read as it is: enlarged to 120 px, as
+    marks.py does for the tiny marks, "58,967" came back "98,967"."""
     from PIL import Image
     f = max(1.0, (height or LINE_PX) / max(1, img.height))
     if f > 1.0:
