@@ -4,7 +4,7 @@ Tesseract's page segmentation reads the thin vertical rules of the Form 4 tables
 ("|", "l", "I", "[") or merges them with the words beside them, so a cell's text comes out glued
 to its border or garbled ("See footnote" -> "oe - footnote", "|$90.8452"). A vertical run of ink
 longer than V_RULE_IN inches and at most RULE_MAX_PT wide is no glyph, so a morphological opening
-with a long thin kernel finds the rules, and they are painted the paper's colour, a little wider
+with a long thin kernel finds the rules, and they are painted the paper's grey, a little wider
 than found to take their blurred fringe too. Checkbox outlines (~0.12 in) and the "X" in them are
 shorter than the kernel and stay.
 
@@ -51,12 +51,15 @@ def rule_mask(grey: Image.Image, dpi: float) -> np.ndarray:
 
 
 def remove_rules(grey: Image.Image, dpi: float) -> Image.Image:
-    """The greyscale page with its table rules painted the paper's colour."""
+    """The greyscale page with its vertical table rules painted the paper's colour."""
     a = np.asarray(grey)
     mask = rule_mask(grey, dpi)
     if not mask.any():
         return grey
-    paper = np.percentile(a[::4, ::4], 90)
+    # the paper's typical grey, not its brightest: a stripe brighter than the noisy paper round it
+    # left edges Tesseract read as glyphs (field accuracy on scan-300, with the cell re-read:
+    # 0.834 painted at the 90th percentile, 0.850 at the median)
+    paper = np.median(a[::4, ::4])
     out = a.copy()
     out[mask] = np.uint8(paper)
     return Image.fromarray(out)
