@@ -10,6 +10,7 @@ columns explain its words clearly better.
 """
 from __future__ import annotations
 
+import numpy as np
 import regex as re
 
 from .flow import Tok
@@ -18,18 +19,14 @@ from .values import looks_like
 
 _MARKS = re.compile(r"(?:\(\d{1,3}\))+$")
 _LETTERS = re.compile(r"\p{L}{2,}")
-# Per word: cost of standing `off` (a share of the table's width) outside its band's header. A body
-# drifts from its header by a few character cells; a value half a table away is not in that column.
+# Per word: standing `off` (a share of the table's width) outside its band's header costs `off`,
+# and DRIFT_COST more per unit beyond DRIFT. A body drifts from its header by a few character
+# cells; a value half a table away is not in that column.
 DRIFT = 0.15
-
-
+DRIFT_COST = 10.0
 # A body this much narrower or wider than its header is on a grid of its own (header scaled onto it).
 SAME_GRID = (0.6, 1.15)
-
-
-def distance_cost(off: float) -> float:
-    return off + 10.0 * max(0.0, off - DRIFT)
-DUPLICATE_COST = 2.0
+DUPLICATE_COST = 2.0            # a second value on one line of a band that is not text
 # The body's columns replace the header's bands only when the words fit their types this much better.
 MIN_GAIN = 1.5
 
@@ -88,39 +85,47 @@ def refit(bands: list[Band], toks: list[Tok]) -> list[Band] | None:
     spans = _header_spans(bands, toks)
     width = max(max(t.x1 for t in toks) - min(t.x0 for t in toks), 1.0)
     n, m = len(cols), len(bands)
-    score = [[0.0] * n for _ in range(m)]
+    cx = np.array([t.cx for t in cols])
+    fits: dict[tuple[str, str], float] = {}
+    # score[j, i]: word i in band j; prefix[j, i]: the sum over words [0, i)
+    score = np.empty((m, n))
     for j, b in enumerate(bands):
         x0, x1 = spans[j]
-        for i, t in enumerate(cols):
-            off = max(x0 - t.cx, t.cx - x1, 0.0) / width
-            score[j][i] = word_fit(b.leaf.type, t.text) - distance_cost(off)
-    # Segments: best[j][i] is the best score of words [0, i) given to bands 0..j in order, band j
-    # taking words [cut[j][i], i). A band that is not text holds one value per line, so a second
-    # word of one line in it costs DUPLICATE_COST (two numbers side by side are two columns).
-    best = [[float("-inf")] * (n + 1) for _ in range(m)]
-    cut = [[0] * (n + 1) for _ in range(m)]
+        off = np.maximum(np.maximum(x0 - cx, cx - x1), 0.0) / width
+        fit = [fits.setdefault((b.leaf.type, t.text), word_fit(b.leaf.type, t.text)) for t in cols]
+        score[j] = np.array(fit) - (off + DRIFT_COST * np.maximum(0.0, off - DRIFT))
+    prefix = np.concatenate([np.zeros((m, 1)), np.cumsum(score, axis=1)], axis=1)
+    # A band that is not text holds one value per line, so a second word of one line in it costs
+    # DUPLICATE_COST (two numbers side by side are two columns). dups[s, i]: words in [s, i) whose
+    # line already has a word in [s, i), i.e. whose previous word on that line is at s or after.
+    last: dict[tuple[int, int], int] = {}
+    prev = np.full(n, -1)
+    for k, t in enumerate(cols):
+        prev[k] = last.get((t.page, t.line), -1)
+        last[(t.page, t.line)] = k
+    inside = prev[None, :] >= np.arange(n + 1)[:, None]                     # [s, k]
+    dups = np.concatenate([np.zeros((n + 1, 1)), np.cumsum(inside, axis=1)], axis=1)
+    dups -= np.diagonal(dups)[:, None]                                      # count from s on
+    later = np.arange(n + 1)[:, None] > np.arange(n + 1)[None, :]           # s > i: no segment
+    # Segments: best[j, i] is the best score of words [0, i) given to bands 0..j in order, band j
+    # taking words [cut[j, i], i).
+    best = np.empty((m, n + 1))
+    cut = np.zeros((m, n + 1), dtype=int)
+    start = np.full(n + 1, -np.inf)
+    start[0] = 0.0
     for j, b in enumerate(bands):
-        single = b.leaf.type != "text"
-        for i in range(n + 1):
-            total, lines, top = 0.0, set(), float("-inf")
-            for s in range(i, -1, -1):
-                if s < i:
-                    t = cols[s]
-                    total += score[j][s]
-                    if single:
-                        key = (t.page, t.line)
-                        if key in lines:
-                            total -= DUPLICATE_COST
-                        lines.add(key)
-                before = (0.0 if s == 0 else float("-inf")) if j == 0 else best[j - 1][s]
-                if before + total > top:
-                    top, cut[j][i] = before + total, s
-            best[j][i] = top
-    # Edges: midway between the last word of one band and the first of the next; a band no word
-    # took gets no width there.
+        seg = prefix[j][None, :] - prefix[j][:, None]                         # [s, i]
+        if b.leaf.type != "text":
+            seg = seg - DUPLICATE_COST * dups
+        total = np.where(later, -np.inf, (start if j == 0 else best[j - 1])[:, None] + seg)
+        # among equal scores the latest start (a band takes no word it need not take)
+        cut[j] = n - np.argmax(total[::-1], axis=0)
+        best[j] = total[cut[j], np.arange(n + 1)]
     starts, i = [0] * m, n
     for j in range(m - 1, -1, -1):
-        starts[j] = i = cut[j][i]
+        starts[j] = i = int(cut[j][i])
+    # Edges: midway between the last word of one band and the first of the next; a band no word
+    # took gets no width there.
     edge = lambda s: -1e9 if s == 0 else 1e9 if s == n else (cols[s - 1].cx + cols[s].cx) / 2
     x0s = [-1e9] + [edge(starts[j]) for j in range(1, m)] + [1e9]
     return [Band(b.leaf, x0s[k], x0s[k + 1], b.header, b.score) for k, b in enumerate(bands)]
