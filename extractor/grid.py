@@ -30,7 +30,7 @@ _LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
-UNANCHORED_VALUES = 3         # typed values on one line that make a row without its anchor
+UNANCHORED_VALUES = 3         # values on one line that make a row without its anchor
 UNANCHORED_CLEAR_EM = 1.2     # ... when no anchor is this close
 
 
@@ -568,14 +568,19 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
 
 def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band], em: float) -> list[_Frag]:
     """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
-    with values of their own type in UNANCHORED_VALUES single-valued columns, far from every
-    anchor, is a row. Its anchor is the value nearest the anchor column."""
+    with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
+    far from every anchor, is a row. Its anchor is the value nearest the anchor column."""
     leaf_of = {b.leaf.key: b.leaf for b in bands}
     order = {b.leaf.key: k for k, b in enumerate(bands)}
-    typed = sorted((f for f in frags if f.key in leaf_of and not leaf_of[f.key].wraps and
-                    any(looks_like(leaf_of[f.key].type, t.text) for t in f.toks)), key=lambda f: f.cy)
+
+    def value(f: _Frag) -> bool:
+        leaf = leaf_of.get(f.key)
+        if leaf is None or all(_MARK.match(t.text) for t in f.toks):
+            return False
+        return leaf.required or not leaf.wraps and any(looks_like(leaf.type, t.text) for t in f.toks)
+
     out: list[_Frag] = []
-    for line in _group_lines(typed, em):
+    for line in _group_lines(sorted(filter(value, frags), key=lambda f: f.cy), em):
         if len({f.key for f in line}) < UNANCHORED_VALUES:
             continue
         cy = sum(f.cy for f in line) / len(line)
