@@ -95,3 +95,14 @@ def test_a_column_of_marks_only_keeps_its_marks():
     rows = extract(str(case / "form.layout.txt")).record.derivative_transactions
     assert [{k: r.footnote_ids.get(k) for k in marks_only} for r in rows] == want
     assert all(r.shares not in (None, 0) for r in rows)
+
+
+@pytest.mark.skipif(not (CORPUS / "form4-variants").is_dir(), reason="needs the shared corpus")
+def test_a_footnote_mark_closes_its_wrapped_cell():
+    """pdftotext prints a row's eight-line "By Sequoia Capital ... Fund IV, L.P.(1)" centred on
+    its values, with the next row's "By" on the very next line: no gap says where one row ends.
+    Centring alone gave each "By" to the row above ("... L.P. By" / "Sequoia Capital ...")."""
+    case = CORPUS / "form4-variants" / "datamule-0121"
+    truth = json.loads((case / "truth.json").read_text())
+    rows = extract(str(case / "form.layout.txt")).record.non_derivative_transactions
+    assert [r.nature_of_ownership for r in rows] == [r["nature_of_ownership"] for r in truth["non_derivative_transactions"]]
