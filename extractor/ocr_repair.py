@@ -25,6 +25,7 @@ from decimal import Decimal
 import regex as re
 
 from .candidate import Cand
+from .confidence import REPAIR_NOTE
 from .model import Issue
 from .output import leaves, record_dict
 from .repair import Repair, candidates
@@ -144,7 +145,7 @@ def _repair_roll_forward(draft: dict, rec: dict) -> list[Issue]:
         if not fixes:
             return out
         i, (_, p, r) = fixes[0]
-        out.append(_apply(draft, rec, p, cands[p], r, True))
+        out.append(_apply(draft, rec, p, cands[p], r, True, "makes the holdings roll-forward hold"))
         done.update(i.related)
 
 
@@ -200,20 +201,20 @@ def _sentinels(kind: str, value) -> list:
 
 
 # ---------------------------------------------------------------------------- applying a repair
-def _apply(draft: dict, rec: dict, path: str, c: Cand, r: Repair, live: bool) -> Issue:
+def _apply(draft: dict, rec: dict, path: str, c: Cand, r: Repair, live: bool, check: str = "") -> Issue:
     """Put the reading in the draft (and the record the checks run on), lower the field's fit, say so."""
     was = c.text
     c.value = r.value
     # the dearer the reading and the weaker its confirmation, the less sure the field
-    c.fit = round(max(0.2, (0.95 if live else 0.75) - 0.25 * r.cost), 3)
+    c.fit = round(max(0.2, 1.0 - 0.1 * r.cost if live else 0.8 - 0.25 * r.cost), 3)
     how = ", ".join(r.edits)
-    c.notes.append(f"OCR repair: {how}")
+    c.notes.append(f"{REPAIR_NOTE}{how}")
     row, field = _slot(rec, path)
     row[field] = r.value
     if r.marks:
         _add_marks(draft, rec, path, c, r.marks)
     shown = r.text if r.text else str(r.value)
-    check = "confirmed by the form's cross-checks" if live else "no cross-check confirms it"
+    check = check or ("confirmed by the form's cross-checks" if live else "no cross-check confirms it")
     return Issue(code="ocr_repair", severity="info" if live else "warning", path=path,
                  message=f"{was!r} read as {shown} ({how}); {check}", related=[path])
 

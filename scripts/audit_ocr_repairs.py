@@ -36,11 +36,12 @@ def run(case: str, inp: str, cache: str | None):
     from extractor.output import loads, to_json
     out = loads(to_json(extract(str(Path(case) / inp))))
     truth = loads((Path(case) / "truth.json").read_text())
+    conf = {f["path"]: f["confidence"] for f in out["fields"]}
     rows = []
     for i in out["issues"]:
         if i["code"] == "ocr_repair":
             got, want = at(out["record"], i["path"]), at(truth, i["path"])
-            rows.append((Path(case).name, i["severity"], i["path"], i["message"], same(got, want), got, want))
+            rows.append((Path(case).name, i["severity"], i["path"], i["message"], same(got, want), got, want, conf.get(i["path"])))
     return rows
 
 
@@ -53,10 +54,14 @@ a = ap.parse_args()
 cases = [str(c) for c in sorted(Path(a.corpus).iterdir()) if (c / a.input).exists()]
 with ProcessPoolExecutor(a.jobs) as ex:
     allrows = [r for rows in ex.map(run, cases, [a.input] * len(cases), [a.ocr_cache] * len(cases)) for r in rows]
-for case, sev, path, msg, ok, got, want in allrows:
+for case, sev, path, msg, ok, got, want, c in allrows:
     if not ok:
-        print(f"WRONG {case} {sev} {path}: {msg} | got={got!r} truth={want!r}")
+        print(f"WRONG {case} {sev} {path}: {msg} | got={got!r} truth={want!r} conf={c}")
 for sev in ("info", "warning"):
     rs = [r for r in allrows if r[1] == sev]
-    print(f"{sev}: {len(rs)} repairs, {sum(r[4] for r in rs)} right, {sum(not r[4] for r in rs)} wrong")
+    mean = sum(r[7] for r in rs) / len(rs) if rs else 0.0
+    print(f"{sev}: {len(rs)} repairs, {sum(r[4] for r in rs)} right, {sum(not r[4] for r in rs)} wrong, "
+          f"mean confidence {mean:.3f}")
+roll = [r for r in allrows if "roll-forward hold" in r[3]]
+print(f"roll-forward repairs of parsed values: {len(roll)}, {sum(r[4] for r in roll)} right")
 print(f"REPAIRS n={len(allrows)} right={sum(r[4] for r in allrows)} wrong={sum(not r[4] for r in allrows)}")
