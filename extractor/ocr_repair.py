@@ -192,7 +192,9 @@ def _sentinels(kind: str, value) -> list:
         return [value + 1000]
     if kind == "date" and isinstance(value, str):
         d = dt.date.fromisoformat(value)
-        return [(d + dt.timedelta(days=k)).isoformat() for k in (-40, 40)]
+        # a day off: only a date pinned by a check (Box 3 = the earliest transaction, ...) is confirmed;
+        # the one-sided checks (signed after the trade) pass most wrong dates too
+        return [(d + dt.timedelta(days=k)).isoformat() for k in (-1, 1)]
     if kind == "code":
         return [v for v in "PS" if v != value]
     if kind in ("ad_code", "ownership_form"):
