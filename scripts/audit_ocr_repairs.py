@@ -50,13 +50,14 @@ ap.add_argument("corpus")
 ap.add_argument("--input", default="scan-200.pdf")
 ap.add_argument("--ocr-cache")
 ap.add_argument("--jobs", type=int, default=2)
+ap.add_argument("--all", action="store_true", help="list the right repairs too")
 a = ap.parse_args()
 cases = [str(c) for c in sorted(Path(a.corpus).iterdir()) if (c / a.input).exists()]
 with ProcessPoolExecutor(a.jobs) as ex:
     allrows = [r for rows in ex.map(run, cases, [a.input] * len(cases), [a.ocr_cache] * len(cases)) for r in rows]
 for case, sev, path, msg, ok, got, want, c in allrows:
-    if not ok:
-        print(f"WRONG {case} {sev} {path}: {msg} | got={got!r} truth={want!r} conf={c}")
+    if a.all or not ok:
+        print(f"{'right' if ok else 'WRONG'} {case} {sev} {path}: {msg} | got={got!r} truth={want!r} conf={c}")
 for sev in ("info", "warning"):
     rs = [r for r in allrows if r[1] == sev]
     mean = sum(r[7] for r in rs) / len(rs) if rs else 0.0

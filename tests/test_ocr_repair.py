@@ -112,6 +112,21 @@ def test_a_lone_footnote_mark_remnant_is_not_read_as_a_price(monkeypatch):
     assert not _repairs(ex)
 
 
+def test_a_footnote_mark_glued_to_a_code_is_kept_only_if_it_resolves(monkeypatch):
+    """OCR glues the superscript to the code and misreads it: "S(l)" (l for 1) is the code S with
+    mark 1, a footnote of this filing. "S(g)" would read as mark 9 (g for 9), which has no
+    footnote: the code is still read, but no mark 9 is invented (guards against an unresolved
+    footnote id in the record)."""
+    text = CASE.read_text(encoding="utf-8")
+    text = text.replace("\tS ⁽⁵⁾\t\t18,856\tD", "\tS(l)\t\t18,856\tD", 1)    # row 1
+    text = text.replace("\tS ⁽⁵⁾\t\t45,348\tD", "\tS(g)\t\t45,348\tD", 1)    # row 2
+    ex = _extract(text, monkeypatch=monkeypatch)
+    rows = ex.record.non_derivative_transactions
+    assert rows[1].transaction_code == "S" and rows[1].footnote_ids["transaction_code"] == ["1"]
+    assert rows[2].transaction_code == "S" and "9" not in (rows[2].footnote_ids.get("transaction_code") or [])
+    assert not [i for i in ex.issues if i.code == "unresolved_footnote_mark"]
+
+
 # ---------------------------------------------------------------------------- property
 _LETTER_READS: dict[str, list[str]] = {}
 for _printed, _read, _ in CONFUSIONS:
