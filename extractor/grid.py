@@ -30,6 +30,8 @@ _LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
+UNANCHORED_VALUES = 3         # values on one line that make a row without its anchor
+UNANCHORED_CLEAR_EM = 1.2     # ... when no anchor is this close
 
 
 @dataclass
@@ -564,6 +566,29 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
     return sum(n - 1 for n in seen.values() if n > 1)
 
 
+def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band], em: float) -> list[_Frag]:
+    """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
+    with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
+    far from every anchor, is a row. Its anchor is the value nearest the anchor column."""
+    leaf_of = {b.leaf.key: b.leaf for b in bands}
+    order = {b.leaf.key: k for k, b in enumerate(bands)}
+
+    def value(f: _Frag) -> bool:
+        leaf = leaf_of.get(f.key)
+        if leaf is None or all(_MARK.match(t.text) for t in f.toks):
+            return False
+        return leaf.required or not leaf.wraps and any(looks_like(leaf.type, t.text) for t in f.toks)
+
+    out: list[_Frag] = []
+    for line in _group_lines(sorted(filter(value, frags), key=lambda f: f.cy), em):
+        if len({f.key for f in line}) < UNANCHORED_VALUES:
+            continue
+        cy = sum(f.cy for f in line) / len(line)
+        if all(abs(a.cy - cy) > UNANCHORED_CLEAR_EM * em for a in anchors + out):
+            out.append(max(line, key=lambda f: order[f.key]))
+    return out
+
+
 def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list[Tok],
                anchor_type: str | None = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None,
                centred: bool = True, merge_em: float = 0.0, join_runs: bool = False) -> tuple[list[Row], list[Tok]]:
@@ -597,6 +622,8 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
             key = max(counts, key=counts.get)
             anchors = [f for f in typed if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
+    if not flow.doc.is_text:      # a text dump may print one row's values on two lines
+        anchors += _unanchored_rows(frags, anchors, bands, em)
     required = {b.leaf.key for b in bands if b.leaf.required}
     grouped = segment_rows(frags, anchors, single, em, required, centred)
     rows: list[Row] = []

@@ -204,7 +204,8 @@ def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
     if hdr is None:
         return None
     lay.used |= hdr.ids
-    body_bottom = lay.next_stop(hdr.bottom - 0.1)
+    # a header read down to the next caption's line (OCR boxes are tall) still ends at that caption
+    body_bottom = lay.next_stop(min(hdr.bottom, limit) - 0.1)
     body = [t for t in flow.toks if hdr.bottom + 0.1 <= t.cy < body_bottom and t.i not in lay.used]
     bands_by_page, body = _continuation_headers(lay, table, hdr, body, body_bottom)
     for page, bands in bands_by_page.items():
