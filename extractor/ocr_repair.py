@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 from decimal import Decimal
 
 import regex as re
@@ -90,7 +91,7 @@ def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] 
     runner_up = next((r.cost for r in found[1:] if str(r.value) != str(best.value)), None)
     if best.cost > UNCHECKED_MAX_COST or (runner_up is not None and runner_up < best.cost + MARGIN):
         return None
-    if not _one_word(c.text, c.kind, best):
+    if not _one_word(c.text, c.kind, best) or not _keeps_what_was_read(c.text, c.kind, best):
         return None
     if _new(rec, path, best.value, best.marks, current):
         return None
@@ -113,6 +114,17 @@ def _one_word(text: str, kind: str, best: Repair) -> bool:
     if len(words) < 2:
         return True
     return any(str(r.value) == str(best.value) for w in words for r in candidates(w, kind, max_cost=MAX_COST, limit=1))
+
+
+def _keeps_what_was_read(text: str, kind: str, best: Repair) -> bool:
+    """Unconfirmed, a reading must keep some letter or digit as OCR read it, in any case ("s@" is S;
+    "o" alone is a speck as likely as a 0), and a number or date must keep every digit read (a dropped digit changes it)."""
+    blocks = difflib.SequenceMatcher(None, text.upper(), best.text.upper(), autojunk=False).get_matching_blocks()
+    kept = sum(ch.isalnum() for b in blocks for ch in text[b.a:b.a + b.size])
+    if kept == 0:
+        return False
+    digits = sum(ch.isdigit() for ch in text)
+    return kind not in ("number", "money", "date") or sum(ch.isdigit() for ch in best.text) >= digits
 
 
 def _repair_roll_forward(draft: dict, rec: dict) -> list[Issue]:

@@ -33,8 +33,9 @@ def _extract(text: str, *, as_scan: bool = True, monkeypatch=None):
     return api.extract("form.md", data=text.encode())
 
 
-def _damaged(old: str, new: str) -> str:
-    text = CASE.read_text(encoding="utf-8")
+def _damaged(old: str, new: str, text: str | None = None) -> str:
+    """The case's text (or `text`) with the one occurrence of `old` replaced."""
+    text = CASE.read_text(encoding="utf-8") if text is None else text
     assert text.count(old) == 1, old
     return text.replace(old, new)
 
@@ -83,8 +84,8 @@ def test_a_transaction_code_is_repaired_only_where_its_a_d_agrees(monkeypatch):
     """"Ss" reads as S: on a (D) row that is what the code-vs-(A)/(D) pairing expects and it is
     taken; on the (A) row of the conversion it is not (guards against an "S" on an acquisition)."""
     text = CASE.read_text(encoding="utf-8")
-    text = text.replace("\tC ⁽¹⁾\t\t78,667\tA", "\tSs ⁽¹⁾\t\t78,667\tA", 1)            # row 0: (A)
-    text = text.replace("\tS ⁽⁵⁾\t\t45,348\tD", "\tSs ⁽⁵⁾\t\t45,348\tD", 1)            # row 2: (D)
+    text = _damaged("\tC ⁽¹⁾\t\t78,667\tA", "\tSs ⁽¹⁾\t\t78,667\tA", text)            # row 0: (A)
+    text = _damaged("\tS ⁽⁵⁾\t\t45,348\tD", "\tSs ⁽⁵⁾\t\t45,348\tD", text)            # row 2: (D)
     ex = _extract(text, monkeypatch=monkeypatch)
     rows = ex.record.non_derivative_transactions
     assert rows[2].transaction_code == "S"
@@ -106,9 +107,19 @@ def test_a_number_that_breaks_the_roll_forward_is_re_read_by_one_edit(monkeypatc
 def test_a_lone_footnote_mark_remnant_is_not_read_as_a_price(monkeypatch):
     """Row 0's price cell holds only marks; OCR'd as "3)" it reads better as the mark "(3)" than as
     a price. Guards against inventing a $3 price."""
-    text = CASE.read_text(encoding="utf-8").replace("\tA\t⁽²⁾⁽³⁾\t78,667", "\tA\t3)\t78,667", 1)
+    text = _damaged("\tA\t⁽²⁾⁽³⁾\t78,667", "\tA\t3)\t78,667")
     ex = _extract(text, monkeypatch=monkeypatch)
     assert ex.record.non_derivative_transactions[0].price_per_share is None
+    assert not _repairs(ex)
+
+
+def test_a_lone_speck_is_not_read_as_a_value_no_check_confirms(monkeypatch):
+    """The derivative row's conversion price holds only marks; OCR'd as a lone "o" it could be a 0
+    (o for 0), but nothing on the form checks a conversion price and no character of the reading
+    was read as such. Guards against inventing a $0 exercise price from a speck."""
+    text = _damaged("Class B Common Stock\t⁽²⁾⁽³⁾\t05/01/2012", "Class B Common Stock\to\t05/01/2012")
+    ex = _extract(text, monkeypatch=monkeypatch)
+    assert ex.record.derivative_transactions[0].conversion_or_exercise_price is None
     assert not _repairs(ex)
 
 
@@ -118,8 +129,8 @@ def test_a_footnote_mark_glued_to_a_code_is_kept_only_if_it_resolves(monkeypatch
     footnote: the code is still read, but no mark 9 is invented (guards against an unresolved
     footnote id in the record)."""
     text = CASE.read_text(encoding="utf-8")
-    text = text.replace("\tS ⁽⁵⁾\t\t18,856\tD", "\tS(l)\t\t18,856\tD", 1)    # row 1
-    text = text.replace("\tS ⁽⁵⁾\t\t45,348\tD", "\tS(g)\t\t45,348\tD", 1)    # row 2
+    text = _damaged("\tS ⁽⁵⁾\t\t18,856\tD", "\tS(l)\t\t18,856\tD", text)    # row 1
+    text = _damaged("\tS ⁽⁵⁾\t\t45,348\tD", "\tS(g)\t\t45,348\tD", text)    # row 2
     ex = _extract(text, monkeypatch=monkeypatch)
     rows = ex.record.non_derivative_transactions
     assert rows[1].transaction_code == "S" and rows[1].footnote_ids["transaction_code"] == ["1"]
