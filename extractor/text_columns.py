@@ -15,6 +15,7 @@ import regex as re
 
 from .flow import Tok
 from .grid import Band
+from .page import TEXT_CHAR_W
 from .values import looks_like
 
 _MARKS = re.compile(r"(?:\(\d{1,3}\))+$")
@@ -73,9 +74,10 @@ def _header_spans(bands: list[Band], toks: list[Tok]) -> list[tuple[float, float
     return [(to_body(b.x0), to_body(b.x1)) for b in bands]
 
 
-def refit(bands: list[Band], toks: list[Tok]) -> list[Band] | None:
+def refit(bands: list[Band], toks: list[Tok], reach: dict[int, float] | None = None) -> list[Band] | None:
     """Bands with the header's leaves in the header's order and edges between the body's columns,
-    or None when the body has too few words or the header too few labels to say anything."""
+    or None when the body has too few words or the header too few labels to say anything.
+    `reach`: how far right a word's cell reaches (its glued footnote marks), by token index."""
     # Each word is its own column here: sorted by centre, an order-keeping assignment of words to
     # bands is a choice of band edges. (Grouping by overlapping extents first would fuse columns
     # that pdftotext set one space apart, "846,821 A $0", once widths vary from row to row.)
@@ -124,17 +126,65 @@ def refit(bands: list[Band], toks: list[Tok]) -> list[Band] | None:
     starts, i = [0] * m, n
     for j in range(m - 1, -1, -1):
         starts[j] = i = int(cut[j][i])
-    # Edges: midway between the last word of one band and the first of the next; a band no word
-    # took gets no width there.
+    # Edges: midway between the last word of one band and the first of the next.
+    starts.append(n)
     edge = lambda s: -1e9 if s == 0 else 1e9 if s == n else (cols[s - 1].cx + cols[s].cx) / 2
     x0s = [-1e9] + [edge(starts[j]) for j in range(1, m)] + [1e9]
+    _place_empty_bands(x0s, starts, cols, spans, reach or {})
     return [Band(b.leaf, x0s[k], x0s[k + 1], b.header, b.score) for k, b in enumerate(bands)]
+
+
+def _place_empty_bands(x0s: list[float], starts: list[int], cols: list[Tok],
+                       spans: list[tuple[float, float]], reach: dict[int, float]) -> None:
+    """Bands no word took (a column of footnote marks only, "(2)" under Conversion Price) keep
+    what of their header's span lies in the gap between their neighbours' words; the others get no
+    width. Moves the left edges `x0s` in place."""
+    m = len(spans)
+    words = lambda q: cols[starts[q]:starts[q + 1]]
+    q = 0
+    while q < m:
+        if words(q):
+            q += 1
+            continue
+        k = q
+        while k < m and not words(k):
+            k += 1
+        left = max((reach.get(t.i, t.x1) for t in words(q - 1)), default=-1e9) if q > 0 else -1e9
+        right = min((t.x0 for t in words(k)), default=1e9) if k < m else 1e9
+        placed, cursor = {}, left
+        for r in range(q, k):
+            a, b = max(spans[r][0], cursor), min(spans[r][1], right)
+            if a < b:
+                placed[r] = (a, b)
+                cursor = b
+        if placed:
+            cur = next(iter(placed.values()))[0]
+            for r in range(q, k):
+                if r in placed:
+                    x0s[r], cur = placed[r]
+                else:
+                    x0s[r] = cur
+            x0s[k] = cur
+            x0s[0], x0s[m] = -1e9, 1e9
+        q = k
+
+
+def _reach(toks: list[Tok]) -> dict[int, float]:
+    """Right end of each word's cell with the footnote marks that follow it at most a space away
+    ("J" "(3)")."""
+    out: dict[int, float] = {}
+    line = sorted(toks, key=lambda t: (t.page, t.line, t.x0))
+    for a, b in zip(line, line[1:]):
+        glued = (a.page, a.line) == (b.page, b.line) and b.x0 - a.x1 <= 1.01 * TEXT_CHAR_W
+        if glued and not _MARKS.sub("", b.text).strip():
+            out[b.i] = out[a.i] = max(out.get(a.i, a.x1), b.x1)
+    return out
 
 
 def better_bands(bands: list[Band], toks: list[Tok]) -> list[Band]:
     """The header's bands, or the body's own columns when its words fit their types clearly better."""
     words = [t for t in toks if _MARKS.sub("", t.text).strip()]
-    new = refit(bands, words) if words else None
+    new = refit(bands, words, _reach(toks)) if words else None
     if new is None:
         return bands
     gain = _fit(new, words) - _fit(bands, words)

@@ -5,7 +5,10 @@ wider than their header, and a continuation page narrower. The header then still
 exist, in what order, but the body's values no longer stand under their labels."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 import regex as re
 
@@ -75,3 +78,31 @@ def test_word_fit_says_which_column_type_a_word_is():
     assert word_fit("text", "Stock") > 0 > word_fit("text", "27,114,763")
     assert word_fit("money", "(1)") == 0.0                  # a footnote mark says nothing
     assert word_fit("ad_code", "D") == 1.0 and word_fit("ad_code", "S") == -1.0
+
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not (CORPUS / "form4-variants").is_dir(), reason="needs the shared corpus")
+def test_a_column_of_marks_only_keeps_its_marks():
+    """A real dump whose Table II body stands right of its header: the Conversion Price,
+    Date Exercisable and Expiration Date columns hold only the mark "(2)", so no word of theirs
+    says where they are; given no width, their marks went to the title and amount cells."""
+    case = CORPUS / "form4-variants" / "datamule-0217"
+    truth = json.loads((case / "truth.json").read_text())
+    marks_only = ("conversion_or_exercise_price", "exercise_date", "expiration_date")
+    want = [{k: r["footnote_ids"].get(k) for k in marks_only} for r in truth["derivative_transactions"]]
+    rows = extract(str(case / "form.layout.txt")).record.derivative_transactions
+    assert [{k: r.footnote_ids.get(k) for k in marks_only} for r in rows] == want
+    assert all(r.shares not in (None, 0) for r in rows)
+
+
+@pytest.mark.skipif(not (CORPUS / "form4-variants").is_dir(), reason="needs the shared corpus")
+def test_a_footnote_mark_closes_its_wrapped_cell():
+    """pdftotext prints a row's eight-line "By Sequoia Capital ... Fund IV, L.P.(1)" centred on
+    its values, with the next row's "By" on the very next line: no gap says where one row ends.
+    Centring alone gave each "By" to the row above ("... L.P. By" / "Sequoia Capital ...")."""
+    case = CORPUS / "form4-variants" / "datamule-0121"
+    truth = json.loads((case / "truth.json").read_text())
+    rows = extract(str(case / "form.layout.txt")).record.non_derivative_transactions
+    assert [r.nature_of_ownership for r in rows] == [r["nature_of_ownership"] for r in truth["non_derivative_transactions"]]
