@@ -9,7 +9,8 @@ to take, and only where the form itself confirms it:
   transaction, code vs (A)/(D), dates in order, footnote marks that resolve). A check is *live*
   for the cell when a wrong value there would fail it; then the repair is confirmed (issue
   severity info). With no live check only a cheap reading clearly ahead of every other one is
-  taken (severity warning), and never when the text reads better as a lone footnote mark ("3)").
+  taken (severity warning), from one word of the cell, keeping a character and every digit as
+  read, and never when the text reads better as a lone footnote mark ("3)").
 - a number that breaks the holdings roll-forward is replaced by a one-edit reading of its text
   that makes the roll-forward hold, when exactly one such reading is cheapest.
 
