@@ -13,6 +13,10 @@ to take, and only where the form itself confirms it:
   read, and never when the text reads better as a lone footnote mark ("3)").
 - a number that breaks the holdings roll-forward is replaced by a one-edit reading of its text
   that makes the roll-forward hold, when exactly one such reading is cheapest.
+- a footnote mark that resolves to no footnote ("243": Tesseract's reading of "(2)(3)", its ")("
+  taken for a 4) is read as the marks it holds, when its digits split into footnotes that exist,
+  in ascending order, leaving out a paren-like digit between each two. ("23" is left as read: on
+  the corpus scans it was more often a footnote OCR lost than two marks run together.)
 
 Every repair lowers the field's `fit` (so its confidence drops, see confidence.py), adds a note to
 the field, and is listed in `issues` with code `ocr_repair`. Born-digital inputs never come here.
@@ -65,6 +69,58 @@ def repair_ocr(draft: dict) -> list[Issue]:
         for p in [p for p, ch in choices.items() if ch is None]:
             targets.pop(p, None)
     out += _repair_roll_forward(draft, rec)
+    out += _repair_marks(draft, rec)
+    return out
+
+
+PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
+
+
+def split_marks(text: str, known: set[str]) -> list[str] | None:
+    """The footnote ids a misread run of marks holds: `text`'s digits as ids of `known`, ascending,
+    skipping the fewest paren-like digits. None when no split (or more than one best) exists."""
+    best: dict[int, list[tuple[int, list[str]]]] = {0: [(0, [])]}
+    for i in range(len(text)):
+        for skips, ids in best.get(i, []):
+            if text[i] in PAREN_DIGITS and ids and i < len(text) - 1:     # only between two marks
+                best.setdefault(i + 1, []).append((skips + 1, ids))
+            for j in range(i + 1, min(len(text), i + 3) + 1):
+                fid = text[i:j]
+                if fid in known and fid[0] != "0" and (not ids or int(fid) > int(ids[-1])):
+                    best.setdefault(j, []).append((skips, ids + [fid]))
+    ends = best.get(len(text), [])
+    if not ends:
+        return None
+    low = min(k for k, _ in ends)
+    found = {tuple(ids) for k, ids in ends if k == low}
+    return list(found.pop()) if len(found) == 1 else None
+
+
+def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
+    known = {str(f.get("id")) for f in rec.get("footnotes") or []}
+    out = []
+    for path, c in leaves(draft):
+        if ".footnote_ids." not in path or not c.value:
+            continue
+        fixed, changed = [], []
+        for fid in c.value:
+            ids = None if fid in known else split_marks(fid, known)
+            # without a parenthesis read between them, two marks run together ("23") read just as
+            # well as the mark of a footnote OCR lost (on the corpus scans, more often so): kept
+            if ids and "".join(ids) == fid:
+                ids = None
+            fixed += ids or [fid]
+            if ids:
+                changed.append(f"({fid}) -> {''.join(f'({i})' for i in ids)}")
+        if not changed:
+            continue
+        c.value = sorted(set(fixed), key=int)
+        c.fit = min(c.fit, 0.8)
+        c.notes.append(f"{REPAIR_NOTE}{', '.join(changed)}")
+        row, field = _slot(rec, path.rsplit(".footnote_ids.", 1)[0] + "." + path.rsplit(".", 1)[1])
+        row.setdefault("footnote_ids", {})[field] = list(c.value)
+        out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
+                         message=f"marks read as {', '.join(changed)}; each resolves to a footnote"))
     return out
 
 

@@ -185,3 +185,16 @@ def test_a_repaired_balance_inside_a_chain_is_the_printed_one_or_none(draft, cas
         assert [i.path for i in issues] == ([path] if c.value is not None else [])
     finally:
         c.value, c.text, c.fit, c.notes = saved
+
+
+def test_marks_run_together_split_only_around_a_misread_parenthesis():
+    """Tesseract reads the superscripts "(2)(3)" as "243": the ")(" taken for a 4. The split
+    leaves out only a paren-like digit between two marks, keeps them ascending, and gives nothing
+    when the digits do not name footnotes that exist ("11" is not "(1)" with a stray 1)."""
+    from extractor.ocr_repair import split_marks
+    known = {str(i) for i in range(1, 8)}
+    assert split_marks("243", known) == ["2", "3"]
+    assert split_marks("2143", known) == ["2", "3"]                # "(2)(1)(3)"? not ascending: 1 and 4 are parens
+    assert split_marks("11", known) is None                    # not (1) and a stray 1
+    assert split_marks("99", known) is None                    # no footnote 9
+    assert split_marks("23", known) == ["2", "3"]              # the split itself; the pass keeps "23"
