@@ -13,6 +13,7 @@ from .flow import build_flow
 from .layout import analyze
 from .match import Matcher
 from .model import Extraction, Issue, Source, TemplateRef
+from .ocr_repair import OCR_KINDS, repair_ocr
 from .output import build_record, field_entries, leaves
 from .sources import load_document, read_input
 from .templates import resolve_template
@@ -39,7 +40,8 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     layout = analyze(flow, matcher, tmpl)
     reread_cells(layout)                        # scans: doubtful table cells read again from the page image
     draft = assemble(layout)
-    issues = validate(draft, tmpl)
+    repairs = repair_ocr(draft) if doc.kind in OCR_KINDS else []
+    issues = validate(draft, tmpl) + repairs
     by_path = issues_by_path(issues)
     evidence, confidences = {}, {}
     for p, c in leaves(draft):

@@ -35,7 +35,7 @@ ROW_FIELDS = {
 }
 TRANSACTION_FIELDS = ("transaction_date", "transaction_code", "shares")
 
-_TICKER = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[^\[\]]*?)\s*\]\s*$")
+_TICKER = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[^\[\]]*?)\s*\](?P<rest>.*)$")
 
 
 def assemble(lay: Layout) -> dict:
@@ -146,11 +146,15 @@ def _issuer(lay: Layout) -> dict:
                                        area=_label_area(lay.flow, area.label))}
     name, ticker = m.group("name").strip(), m.group("ticker").strip()
     bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
+    closing = next((i for i, t in enumerate(toks) if i >= bracket and "]" in t.text), len(toks) - 1)
     name_toks = toks[: bracket + (1 if toks and bracket < len(toks) and toks[bracket].text.split("[")[0] else 0)]
-    ticker_toks = [t for t in toks[bracket:] if t.text.strip("[]")]
-    return {"name": Cand(name or None, name_toks, name, label=label, kind="text"),
+    ticker_toks = [t for t in toks[bracket:closing + 1] if t.text.strip("[]")]
+    # Words after "]" are not the issuer's (on a scan, the box's edge let a neighbour's words in):
+    # dropped, and the two values are less sure for it.
+    spill = {"fit": 0.6, "notes": ["words after the ticker dropped"]} if m.group("rest").strip() else {}
+    return {"name": Cand(name or None, name_toks, name, label=label, kind="text", **spill),
             "trading_symbol": Cand(ticker or None, ticker_toks, ticker, label=label, kind="text",
-                                   area=_label_area(lay.flow, area.label))}
+                                   area=_label_area(lay.flow, area.label), **spill)}
 
 
 def _joint_filing(lay: Layout) -> bool | None:

@@ -24,6 +24,7 @@ from .candidate import Cand
 from .model import Issue
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+REPAIR_NOTE = "OCR repair: "      # the note ocr_repair leaves on a value it re-read
 EVIDENCE = ("label", "fit", "position", "structure", "ocr", "wrap")
 PRIOR = {"w": {e: 1.0 for e in EVIDENCE}, "c_err": 0.5, "c_warn": 0.85, "base": {}, "default_base": 0.995}
 
@@ -63,7 +64,10 @@ def base_key(path: str, style: str) -> str:
 def evidence_of(c: Cand, issues: list[Issue]) -> dict[str, float]:
     """What the confidence of one leaf is computed from (also shown to reviewers, and all the
     calibration needs: the model is fitted from `extract`'s own output)."""
-    ev = {"label": c.label, "fit": c.fit, "position": c.position, "structure": c.structure, "ocr": c.ocr}
+    # a value ocr_repair re-read: the repair's own doubt is in `fit`, and it replaces the OCR word
+    # confidence, which measured the characters the repair resolved
+    ocr = 1.0 if any(n.startswith(REPAIR_NOTE) for n in c.notes) else c.ocr
+    ev = {"label": c.label, "fit": c.fit, "position": c.position, "structure": c.structure, "ocr": ocr}
     ev["errors"] = float(sum(1 for i in issues if i.severity == "error"))
     ev["warnings"] = float(sum(1 for i in issues if i.severity == "warning"))
     ev["lines"] = float(len({t.line for t in c.toks}))

@@ -28,8 +28,11 @@ from .values import looks_like
 _NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)[.,](?!\d)")     # "3." ("3," when OCR misreads the dot)
 _LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
+_CLOSING_MARK = re.compile(r"\S\(\d{1,3}\)$|^\(\d{1,3}\)$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
+UNANCHORED_VALUES = 3         # values on one line that make a row without its anchor
+UNANCHORED_CLEAR_EM = 1.2     # ... when no anchor is this close
 
 
 @dataclass
@@ -437,12 +440,14 @@ def _wrapped_line_gap(by: dict[tuple[str, int], list[Tok]]) -> float:
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,
-                 required: set[str] = frozenset(), centred: bool = True) -> list[tuple[list[_Frag], float]]:
+                 required: set[str] = frozenset(), centred: bool = True, marks_close: bool = False
+                 ) -> list[tuple[list[_Frag], float]]:
     """Group fragments into rows around the anchors. -> [(fragments of the row, split margin)].
 
     Between two anchors the split must not give a single-valued column two values in one row,
     should leave no row without a value where every row has one (a title), prefers the widest
-    gap, and then the middle."""
+    gap, and then the middle. `marks_close`: a footnote mark ends its wrapped cell (text dumps,
+    where marks are inline text)."""
     if not anchors:
         return []
     anchors = sorted(anchors, key=lambda f: f.cy)
@@ -492,6 +497,7 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
             lo = min([lower_bound] + [f.top for f in down])
             gap = lo - hi
             violations = _violations(rows[k] + up, single) + _violations(rows[k + 1] + down, single)
+            closed = marks_close and _past_closing_mark(rows[k] + up, single) + _past_closing_mark(rows[k + 1] + down, single)
             missing = _missing(rows[k] + up, required) + _missing(rows[k + 1] + down, required)
             # the upper row is complete once this split is made, so its wrapped cells can be
             # checked for sitting centred on its anchor (the lower row's are not all known yet)
@@ -501,7 +507,7 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
                 centring = _off_centre(rows[k] + up, a, single) if centred else 0.0
             centre = (a.cy + b.cy) / 2
             split_y = (hi + lo) / 2
-            cost = (violations, missing, -round(gap / (0.25 * em)), round(centring / (0.5 * em)),
+            cost = (violations, missing, closed, -round(gap / (0.25 * em)), round(centring / (0.5 * em)),
                     abs(split_y - centre))
             if best is None or cost < best[0]:
                 best = (cost, s, gap)
@@ -550,6 +556,22 @@ def _off_centre(frags: list[_Frag], anchor: _Frag, single: set[str]) -> float:
     return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - middle) for fs in blocks.values())
 
 
+def _past_closing_mark(frags: list[_Frag], single: set[str]) -> int:
+    """Lines of a wrapped cell below a line that ends in a footnote mark: a mark closes its cell
+    ("Fund IV, L.P.(1)"), so the next line of that column ("By ...") opens the next row's."""
+    n = 0
+    blocks: dict[str, list[_Frag]] = {}
+    for f in frags:
+        if f.key not in single:
+            blocks.setdefault(f.key, []).append(f)
+    for fs in blocks.values():
+        fs.sort(key=lambda f: f.cy)
+        ends = [k for k, f in enumerate(fs) if _CLOSING_MARK.search(f.toks[-1].text)]
+        if ends and ends[0] < len(fs) - 1 and not all(_MARK.match(t.text) for f in fs[ends[0] + 1:] for t in f.toks):
+            n += 1
+    return n
+
+
 def _missing(frags: list[_Frag], required: set[str]) -> int:
     have = {f.key for f in frags}
     return sum(1 for k in required if k not in have)
@@ -562,6 +584,29 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
         if f.key in single and not all(_MARK.match(t.text) for t in f.toks):
             seen[f.key] = seen.get(f.key, 0) + 1
     return sum(n - 1 for n in seen.values() if n > 1)
+
+
+def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band], em: float) -> list[_Frag]:
+    """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
+    with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
+    far from every anchor, is a row. Its anchor is the value nearest the anchor column."""
+    leaf_of = {b.leaf.key: b.leaf for b in bands}
+    order = {b.leaf.key: k for k, b in enumerate(bands)}
+
+    def value(f: _Frag) -> bool:
+        leaf = leaf_of.get(f.key)
+        if leaf is None or all(_MARK.match(t.text) for t in f.toks):
+            return False
+        return leaf.required or not leaf.wraps and any(looks_like(leaf.type, t.text) for t in f.toks)
+
+    out: list[_Frag] = []
+    for line in _group_lines(sorted(filter(value, frags), key=lambda f: f.cy), em):
+        if len({f.key for f in line}) < UNANCHORED_VALUES:
+            continue
+        cy = sum(f.cy for f in line) / len(line)
+        if all(abs(a.cy - cy) > UNANCHORED_CLEAR_EM * em for a in anchors + out):
+            out.append(max(line, key=lambda f: order[f.key]))
+    return out
 
 
 def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list[Tok],
@@ -597,8 +642,10 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
             key = max(counts, key=counts.get)
             anchors = [f for f in typed if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
+    if not flow.doc.is_text:      # a text dump may print one row's values on two lines
+        anchors += _unanchored_rows(frags, anchors, bands, em)
     required = {b.leaf.key for b in bands if b.leaf.required}
-    grouped = segment_rows(frags, anchors, single, em, required, centred)
+    grouped = segment_rows(frags, anchors, single, em, required, centred, marks_close=flow.doc.style == "layout")
     rows: list[Row] = []
     used: set[int] = set()
     for (fs, margin), anchor in zip(grouped, sorted(anchors, key=lambda f: f.cy)):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .flow import Flow, Tok
 from .grid import Band, Grid, Header, build_rows, read_header, refine_sub_edges
 from .match import Hit, Matcher
+from .text_columns import better_bands
 from .templates import Template
 
 HEADER_REPEAT_NEED = 3      # a repeated header shows at least this many column labels
@@ -203,11 +204,15 @@ def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
     if hdr is None:
         return None
     lay.used |= hdr.ids
-    body_bottom = lay.next_stop(hdr.bottom - 0.1)
+    # a header read down to the next caption's line (OCR boxes are tall) still ends at that caption
+    body_bottom = lay.next_stop(min(hdr.bottom, limit) - 0.1)
     body = [t for t in flow.toks if hdr.bottom + 0.1 <= t.cy < body_bottom and t.i not in lay.used]
     bands_by_page, body = _continuation_headers(lay, table, hdr, body, body_bottom)
     for page, bands in bands_by_page.items():
-        refine_sub_edges(bands, [t for t in body if t.page == page])
+        on_page = [t for t in body if t.page == page]
+        refine_sub_edges(bands, on_page)
+        if flow.doc.style == "layout":   # a pdftotext dump's body may stand on another grid than its header
+            bands_by_page[page] = better_bands(bands, on_page)
     rows, stray = build_rows(flow, bands_by_page, body)
     end = body_bottom if body_bottom != float("inf") else max((t.bottom for t in body), default=hdr.bottom)
     return Grid(table, caption, hdr.bottom, end, hdr.bands, rows, hdr.ids, stray)

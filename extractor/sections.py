@@ -364,6 +364,7 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
         return [], float("inf")
     # the 2003 look prints the captions under every signature; the block ends at the last one
     first_cap, cap = caps[0], caps[-1]
+    date_cap = None
     for c in caps:
         lay.used |= c.ids
         date_cap = lay.matcher.find_one(lay.template.sections.signature_date_caption,
@@ -406,6 +407,11 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
                          band_of=lambda t: date_band if _is_date(t) else name_band, centred=centred)
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
+    if not rows and block and date_cap is not None:
+        # no date could be read (OCR garbles one): still one signature, its date whatever stands
+        # under the "Date" caption, to be read (or found unreadable) as a date
+        edge = date_cap.x0 - 0.5 * em
+        out = [_signature([t for t in block if t.x1 <= edge], [t for t in block if t.x1 > edge], cap.score * 0.5)]
     return out, min((t.top for t in block), default=cap.top)
 
 

@@ -3,7 +3,7 @@ or wrong with the official scorer's comparison, fit a logistic model per input f
 extractor/calibration.json. Prints cross-validated calibration (ECE) and capture@5 per corpus so
 the shipped figures are not just the fit to its own training data.
 
-    python scripts/calibrate.py [--corpus ../shared/corpus] [--jobs 2]
+    python scripts/calibrate.py [--corpus ../shared/corpus] [--jobs 2] [--only digital|scan] [--ocr-cache DIR]
 """
 from __future__ import annotations
 
@@ -40,7 +40,11 @@ def _score_module(corpus: Path):
 
 
 def run_case(args) -> list[tuple[list[float], int, str]] | None:
-    case, inp, corpus = args
+    case, inp, corpus, ocr_cache = args
+    if ocr_cache:                       # development: OCR'd pages from scripts/devcache.py
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from devcache import cache_ocr
+        cache_ocr(ocr_cache)
     score = _score_module(Path(corpus))
     from extractor.api import extract
     from extractor.errors import ExtractError
@@ -138,6 +142,7 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", choices=["digital", "scan"])
+    ap.add_argument("--ocr-cache", help="keep OCR'd pages in this folder (development only)")
     a = ap.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -152,7 +157,7 @@ def main() -> None:
         if not cases:
             continue
         with ProcessPoolExecutor(a.jobs) as ex:
-            results = list(ex.map(run_case, [(str(c), inp, str(corpus)) for c in cases]))
+            results = list(ex.map(run_case, [(str(c), inp, str(corpus), a.ocr_cache) for c in cases]))
         rows = [r for res in results if res for r in res]
         data.setdefault(fam, []).append((f"{folder}/{inp}", rows))
         print(f"{folder}/{inp}: {len(cases)} cases, {len(rows)} fields, {sum(1 for r in rows if not r[1])} wrong",

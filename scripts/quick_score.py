@@ -49,7 +49,7 @@ with ProcessPoolExecutor(a.jobs) as ex:
 for r, c in zip(res, cases):
     r["truth"] = score.truth_of(score.load_json((c / "truth.json").read_text()))
 m = score.score_cases(res)
-print(score.summary(m, a.show_errors).split("first ")[-1] if a.show_errors else "")
+print(score.summary(m, a.show_errors).split(f"first {a.show_errors} wrong leaves:")[-1] if a.show_errors else "")
 c = m["confidence"]
 print(f"SCORE field_acc={m['field_acc']:.4f} exact={m['exact']:.4f} capture@5={c['capture@5']:.4f} ece={c['ece']:.4f} "
       f"conf_err={c['confident_error_rate']:.5f} n={m['n']}")

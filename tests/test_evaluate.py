@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(not (SHARED / "tools" / "score.py").is_file() or
 # real extractions with real errors: rows missing or extra, footnote marks, addresses, signatures
 CASES = [("form4/datamule-0195", "form.layout.txt"), ("form4/rsecbuy-0038", "form.layout.txt"),
          ("form4/rsecbuy-0314", "form.layout.txt"), ("form4/rsecbuy-0543", "form.layout.txt"),
-         ("form4-variants/datamule-0360", "form.layout.txt"), ("form4-variants/datamule-0221", "form.layout.txt"),
+         ("form4-variants/datamule-0121", "form.layout.txt"), ("form4-variants/datamule-0221", "form.layout.txt"),
          ("form3/datamule-0189", "form.md"), ("form5/" + "{form5}", "form.md")]
 
 
@@ -287,7 +287,7 @@ def test_reliability_diagram_is_a_png(outputs, tmp_path):
 def test_cli_on_corpus_case_folders_gives_the_scorers_field_accuracy(tmp_path, score):
     """`.venv/bin/extract eval` on four case folders (Forms 3, 4 and 5), compared with the scorer
     scoring the same filings' `extract` outputs: the same field accuracy and exact-record rate."""
-    folders = [CORPUS / "form4" / "rsecbuy-0543", CORPUS / "form4" / "datamule-0195",
+    folders = [CORPUS / "form4-variants" / "datamule-0121", CORPUS / "form4" / "datamule-0195",
                CORPUS / "form3" / "datamule-0189", _case_dirs()[-1][0]]
     out_json, png = tmp_path / "eval.json", tmp_path / "eval.png"
     pr = subprocess.run([str(EXTRACT), "eval", *map(str, folders), "--input", "form.layout.txt", "--workers", "2",

@@ -191,3 +191,13 @@ def test_ocr_never_on_a_scan_fails_with_one_line_and_exit_4():
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and "no text layer" in lines[0] and "--ocr auto" in lines[0]
     assert '"status":"failed"' in p.stdout.replace(" ", "")
+
+
+def test_dust_read_as_punctuation_is_not_a_word():
+    """Tesseract reads specks as ":" or "‘" standing alone; inside a name they became part of the
+    value ("Hollister : Steve"). Punctuation glued to a word stays ("Inc.", "Jr.,")."""
+    from extractor.sources.tesswords import RawWord, Sym, drop_rules
+    ink = np.zeros((100, 400), dtype=bool)
+    words = [RawWord(t, (x, 10, x + 20, 30), 0.9, 30, [Sym(c, (x, 10, x + 5, 30)) for c in t])
+             for t, x in (("Hollister", 10), (":", 120), ("Steve", 150), ("‘", 200), ("Inc.", 250), ("&", 300))]
+    assert [w.text for w in drop_rules(ink, words)] == ["Hollister", "Steve", "Inc.", "&"]

@@ -8,6 +8,7 @@ test-artifacts/review.png.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -106,7 +107,8 @@ def test_queue_end_to_end_with_the_keyboard(browser, tmp_path):
         poll(page, "document.getElementById('crop').complete && document.getElementById('crop').naturalWidth > 100")
         assert page.locator("#v-conf").text_content().endswith("%")
         assert page.locator("#row tr.self td").first.text_content() == "underlying_security_title"
-        assert "position" in page.locator("#evidence").text_content()     # why it is doubtful
+        # why it is doubtful: the evidence components with their scores, not an empty panel
+        assert re.search(r"[a-z]+ [01]\.\d{3}", page.locator("#evidence").text_content())
 
         page.keyboard.press("j")
         second = wait_for_item(page)

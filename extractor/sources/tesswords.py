@@ -12,6 +12,7 @@ TALL = re.compile(r"[A-Z0-9bdfhklt$%&/]")   # a word with one of these reaches t
 ASCENT, DESCENT = 1.2, 0.33              # a font's box above / below the baseline, per cap height of ink
 QUOTES = frozenset("‘’'`")                  # what Tesseract puts before a word at a rule or a round capital
 RULE_GLYPHS = frozenset("|[]{}!lI1/\\")   # what a vertical table rule is read as
+SPECK = re.compile(r"^[.,:;‘’'`\"•·~_]{1,3}$")  # a word of dust: punctuation standing alone is never printed
 
 
 @dataclass(slots=True)
@@ -87,10 +88,13 @@ def drop_rules(ink: np.ndarray, words: list[RawWord]) -> list[RawWord]:
     first or last character of a value ("|$91.4487"; only the glyph's own columns: a cell border a
     few points after a "1" is not that "1"); a single quote mark before a word's first letter
     ("‘Warrant", "‘Check": Tesseract makes one of a rule or of a round capital's curve; none of the
-    185,286 words of the 169 Form 4 PDFs of the corpus begins with one).
+    185,286 words of the 169 Form 4 PDFs of the corpus begins with one); a word that is only dots,
+    colons, commas or quotes (dust read as "." or "‘": "Hollister : Steve").
     `ink`: the page with its rules, not Tesseract's binary page, from which it has removed them."""
     out = []
     for w in words:
+        if SPECK.match(w.text):
+            continue
         syms = w.syms
         h = w.box[3] - w.box[1]
         if len(syms) == 1 and syms[0].text in RULE_GLYPHS:

@@ -1,0 +1,302 @@
+"""Constrained repair of OCR character confusions in a scanned filing's draft.
+
+Tesseract reads "1O,5OO" for 10,500, "Ss" for the code S, "1229/2022" for 12/29/2022. `repair.py`
+lists the readings of a cell's text that parse as the cell's type; this pass decides which, if any,
+to take, and only where the form itself confirms it:
+
+- a cell whose text did not parse (value null, text present) takes the cheapest reading that
+  introduces no failing check of `validate.validate_record` (roll-forward, Box 3 vs the earliest
+  transaction, code vs (A)/(D), dates in order, footnote marks that resolve). A check is *live*
+  for the cell when a wrong value there would fail it; then the repair is confirmed (issue
+  severity info). With no live check only a cheap reading clearly ahead of every other one is
+  taken (severity warning), from one word of the cell, keeping a character and every digit as
+  read, and never when the text reads better as a lone footnote mark ("3)").
+- a number that breaks the holdings roll-forward is replaced by a one-edit reading of its text
+  that makes the roll-forward hold, when exactly one such reading is cheapest.
+- a footnote mark that resolves to no footnote ("243": Tesseract's reading of "(2)(3)", its ")("
+  taken for a 4) is read as the marks it holds, when its digits split into footnotes that exist,
+  in ascending order, leaving out a paren-like digit between each two. ("23" is left as read: on
+  the corpus scans it was more often a footnote OCR lost than two marks run together.)
+
+Every repair lowers the field's `fit` (so its confidence drops, see confidence.py), adds a note to
+the field, and is listed in `issues` with code `ocr_repair`. Born-digital inputs never come here.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+from decimal import Decimal
+
+import regex as re
+
+from .candidate import Cand
+from .confidence import REPAIR_NOTE
+from .model import Issue
+from .output import leaves, record_dict
+from .repair import Repair, candidates
+from .validate import _expected_ad, validate_record
+
+OCR_KINDS = ("scan", "image")
+REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
+MAX_COST = 1.5             # dearest reading a live cross-check may confirm
+UNCHECKED_MAX_COST = 0.8   # dearest reading taken on its type alone
+MARGIN = 0.4               # ... and how far ahead of the next reading it must be
+ROLL_MAX_COST = 1.0        # a value that parsed is changed by one edit at most this dear
+_PATH = re.compile(r"^(?:(\w+)\[(\d+)\]\.)?(\w+)$")
+
+
+def repair_ocr(draft: dict) -> list[Issue]:
+    """Repair the draft of a scanned document in place; the `ocr_repair` issues of what changed."""
+    rec = record_dict(draft)
+    out: list[Issue] = []
+    targets = {p: c for p, c in leaves(draft) if _is_target(p, c)}
+    while targets:
+        current = _keys(validate_record(rec))
+        choices = {p: _choose(rec, p, c, current) for p, c in targets.items()}
+        confirmed = [(p, ch) for p, ch in choices.items() if ch and ch[1]]
+        unchecked = sorted(((p, ch) for p, ch in choices.items() if ch and not ch[1]), key=lambda x: x[1][0].cost)
+        # confirmed repairs first: each may make a check live for another cell
+        todo = confirmed or unchecked[:1]
+        if not todo:
+            break
+        for k, (p, choice) in enumerate(todo):
+            if k:                         # an earlier repair of this round may change the answer
+                choice = _choose(rec, p, targets[p], _keys(validate_record(rec)))
+            if choice:
+                out.append(_apply(draft, rec, p, targets[p], *choice))
+            targets.pop(p)
+        for p in [p for p, ch in choices.items() if ch is None]:
+            targets.pop(p, None)
+    out += _repair_roll_forward(draft, rec)
+    out += _repair_marks(draft, rec)
+    return out
+
+
+PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
+
+
+def split_marks(text: str, known: set[str]) -> list[str] | None:
+    """The footnote ids a misread run of marks holds: `text`'s digits as ids of `known`, ascending,
+    skipping the fewest paren-like digits. None when no split (or more than one best) exists."""
+    best: dict[int, list[tuple[int, list[str]]]] = {0: [(0, [])]}
+    for i in range(len(text)):
+        for skips, ids in best.get(i, []):
+            if text[i] in PAREN_DIGITS and ids and i < len(text) - 1:     # only between two marks
+                best.setdefault(i + 1, []).append((skips + 1, ids))
+            for j in range(i + 1, min(len(text), i + 3) + 1):
+                fid = text[i:j]
+                if fid in known and fid[0] != "0" and (not ids or int(fid) > int(ids[-1])):
+                    best.setdefault(j, []).append((skips, ids + [fid]))
+    ends = best.get(len(text), [])
+    if not ends:
+        return None
+    low = min(k for k, _ in ends)
+    found = {tuple(ids) for k, ids in ends if k == low}
+    return list(found.pop()) if len(found) == 1 else None
+
+
+def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
+    known = {str(f.get("id")) for f in rec.get("footnotes") or []}
+    out = []
+    for path, c in leaves(draft):
+        if ".footnote_ids." not in path or not c.value:
+            continue
+        fixed, changed = [], []
+        for fid in c.value:
+            ids = None if fid in known else split_marks(fid, known)
+            # without a parenthesis read between them, two marks run together ("23") read just as
+            # well as the mark of a footnote OCR lost (on the corpus scans, more often so): kept
+            if ids and "".join(ids) == fid:
+                ids = None
+            fixed += ids or [fid]
+            if ids:
+                changed.append(f"({fid}) -> {''.join(f'({i})' for i in ids)}")
+        if not changed:
+            continue
+        c.value = sorted(set(fixed), key=int)
+        c.fit = min(c.fit, 0.8)
+        c.notes.append(f"{REPAIR_NOTE}{', '.join(changed)}")
+        row, field = _slot(rec, path.rsplit(".footnote_ids.", 1)[0] + "." + path.rsplit(".", 1)[1])
+        row.setdefault("footnote_ids", {})[field] = list(c.value)
+        out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
+                         message=f"marks read as {', '.join(changed)}; each resolves to a footnote"))
+    return out
+
+
+def _is_target(path: str, c: Cand) -> bool:
+    return (c.value is None and bool(c.text.strip()) and c.kind in REPAIRABLE and ".footnote_ids." not in path
+            and path != "document_type" and _PATH.match(path) is not None)
+
+
+def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] | None:
+    """The reading of an unparsed cell to take and whether a live check confirms it, else None."""
+    found = [r for r in candidates(c.text, c.kind, max_cost=MAX_COST, limit=24)
+             if not r.marks or "[" in path]          # marks are kept for table cells only
+    if not found:
+        return None
+    mark = candidates(c.text, "mark", max_cost=MAX_COST, limit=1)
+    if mark and mark[0].cost <= found[0].cost:
+        return None                       # a footnote mark alone in the cell, not a value
+    live = any(_new(rec, path, v, (), current) for v in _sentinels(c.kind, found[0].value))
+    if live:
+        ok = [r for r in found if not _new(rec, path, r.value, r.marks, current) and _checked(path, c.kind, r.value)]
+        if not ok or (len(ok) > 1 and ok[1].cost <= ok[0].cost + 1e-9):
+            return None                   # nothing fits, or two readings fit equally well
+        return ok[0], True
+    best = found[0]
+    runner_up = next((r.cost for r in found[1:] if str(r.value) != str(best.value)), None)
+    if best.cost > UNCHECKED_MAX_COST or (runner_up is not None and runner_up < best.cost + MARGIN):
+        return None
+    if not _one_word(c.text, c.kind, best) or not _keeps_what_was_read(c.text, c.kind, best):
+        return None
+    if _new(rec, path, best.value, best.marks, current):
+        return None
+    return best, False
+
+
+def _checked(path: str, kind: str, value) -> bool:
+    """A transaction code is confirmed by the (A)/(D) of its row only when the code has a usual
+    pairing: "E" in Table I passes the check by not being subject to it."""
+    if kind != "code":
+        return True
+    sec = _PATH.match(path).group(1)
+    return bool(sec) and _expected_ad(value, sec) is not None
+
+
+def _one_word(text: str, kind: str, best: Repair) -> bool:
+    """Unconfirmed, a reading must come from one of the cell's words (the others dropped as specks):
+    OCR splits words at real gaps, so "4.875 i" is 4.875 and a speck, not 4.8751."""
+    words = text.split()
+    if len(words) < 2:
+        return True
+    return any(str(r.value) == str(best.value) for w in words for r in candidates(w, kind, max_cost=MAX_COST, limit=1))
+
+
+def _keeps_what_was_read(text: str, kind: str, best: Repair) -> bool:
+    """Unconfirmed, a reading must keep some letter or digit as OCR read it, in any case ("s@" is S;
+    "o" alone is a speck as likely as a 0), and a number or date must keep every digit read (a dropped digit changes it)."""
+    blocks = difflib.SequenceMatcher(None, text.upper(), best.text.upper(), autojunk=False).get_matching_blocks()
+    kept = sum(ch.isalnum() for b in blocks for ch in text[b.a:b.a + b.size])
+    if kept == 0:
+        return False
+    digits = sum(ch.isdigit() for ch in text)
+    return kind not in ("number", "money", "date") or sum(ch.isdigit() for ch in best.text) >= digits
+
+
+def _repair_roll_forward(draft: dict, rec: dict) -> list[Issue]:
+    """Numbers that break the holdings roll-forward: the one cheapest one-edit reading of one of
+    the three implicated cells that makes it hold (and fails nothing else) is taken."""
+    out: list[Issue] = []
+    cands = dict(leaves(draft))
+    done: set[str] = set()
+    while True:
+        issues = validate_record(rec)
+        current = _keys(issues)
+        fixes = []
+        for i in issues:
+            if i.code != "holding_roll_forward" or done.intersection(i.related):
+                continue
+            options = []
+            for p in i.related:
+                c = cands.get(p)
+                if c is None or c.value is None or not c.text.strip() or c.kind not in ("number", "money"):
+                    continue
+                for r in candidates(c.text, c.kind, max_cost=ROLL_MAX_COST, limit=24):
+                    if len(r.edits) != 1 or r.marks or str(r.value) == str(c.value):
+                        continue
+                    after = _trial(rec, p, r.value, ())
+                    if _key(i) not in after and not (after - current):
+                        options.append((r.cost, p, r))
+            options.sort(key=lambda o: o[0])
+            if options and (len(options) == 1 or options[1][0] > options[0][0] + 1e-9):
+                fixes.append((i, options[0]))
+        if not fixes:
+            return out
+        i, (_, p, r) = fixes[0]
+        out.append(_apply(draft, rec, p, cands[p], r, True, "makes the holdings roll-forward hold"))
+        done.update(i.related)
+
+
+# ---------------------------------------------------------------------------- trials on the record
+def _key(i: Issue) -> tuple:
+    return i.code, tuple(i.related)
+
+
+def _keys(issues: list[Issue]) -> set:
+    return {_key(i) for i in issues}
+
+
+def _slot(obj: dict, path: str) -> tuple[dict, str]:
+    sec, idx, field = _PATH.match(path).groups()
+    return (obj[sec][int(idx)] if sec else obj), field
+
+
+def _trial(rec: dict, path: str, value, marks: tuple[str, ...]) -> set:
+    """The issues of the record with `value` (and its glued footnote marks) at `path`; the record
+    is put back as it was."""
+    row, field = _slot(rec, path)
+    old, old_ids = row[field], copy.deepcopy(row.get("footnote_ids"))
+    row[field] = value
+    if marks:
+        ids = row.setdefault("footnote_ids", {}).setdefault(field, [])
+        ids.extend(m for m in marks if m not in ids)
+    try:
+        return _keys(validate_record(rec))
+    finally:
+        row[field] = old
+        if marks:
+            row["footnote_ids"] = old_ids
+        if old_ids is None:
+            row.pop("footnote_ids", None)
+
+
+def _new(rec: dict, path: str, value, marks: tuple[str, ...], current: set) -> set:
+    return _trial(rec, path, value, marks) - current
+
+
+def _sentinels(kind: str, value) -> list:
+    """Wrong values of the kind: a check that fails on one of them is live for the cell."""
+    if kind in ("number", "money") and isinstance(value, Decimal):
+        return [value + 1000]
+    if kind == "date" and isinstance(value, str):
+        d = dt.date.fromisoformat(value)
+        # a day off: only a date pinned by a check (Box 3 = the earliest transaction, ...) is confirmed;
+        # the one-sided checks (signed after the trade) pass most wrong dates too
+        return [(d + dt.timedelta(days=k)).isoformat() for k in (-1, 1)]
+    if kind == "code":
+        return [v for v in "PS" if v != value]
+    if kind in ("ad_code", "ownership_form"):
+        return [v for v in ("AD" if kind == "ad_code" else "DI") if v != value]
+    return []
+
+
+# ---------------------------------------------------------------------------- applying a repair
+def _apply(draft: dict, rec: dict, path: str, c: Cand, r: Repair, live: bool, check: str = "") -> Issue:
+    """Put the reading in the draft (and the record the checks run on), lower the field's fit, say so."""
+    was = c.text
+    c.value = r.value
+    # the dearer the reading and the weaker its confirmation, the less sure the field
+    c.fit = round(max(0.2, 1.0 - 0.1 * r.cost if live else 0.8 - 0.25 * r.cost), 3)
+    how = ", ".join(r.edits)
+    c.notes.append(f"{REPAIR_NOTE}{how}")
+    row, field = _slot(rec, path)
+    row[field] = r.value
+    if r.marks:
+        _add_marks(draft, rec, path, c, r.marks)
+    shown = r.text if r.text else str(r.value)
+    check = check or ("confirmed by the form's cross-checks" if live else "no cross-check confirms it")
+    return Issue(code="ocr_repair", severity="info" if live else "warning", path=path,
+                 message=f"{was!r} read as {shown} ({how}); {check}", related=[path])
+
+
+def _add_marks(draft: dict, rec: dict, path: str, c: Cand, marks: tuple[str, ...]) -> None:
+    drow, field = _slot(draft, path)
+    rrow, _ = _slot(rec, path)
+    fids = drow.setdefault("footnote_ids", {})
+    mc = fids.get(field)
+    if mc is None:
+        mc = fids[field] = Cand([], list(c.toks), c.text, label=c.label, position=c.position, kind="marks",
+                                fit=c.fit, notes=list(c.notes))
+    mc.value = sorted(set(mc.value or []) | set(marks), key=int)
+    rrow.setdefault("footnote_ids", {})[field] = list(mc.value)

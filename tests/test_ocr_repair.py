@@ -1,0 +1,200 @@
+"""The OCR repair pass (extractor/ocr_repair.py) through the real pipeline: a real filing's text
+rendering with OCR-style confusions put into its cells, extracted as if it had been OCR'd (the
+pass runs only for scans and images; the test widens `api.OCR_KINDS` to the text input instead of
+running Tesseract, which would make the confusions unpredictable). Fast: no OCR."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor import api
+from extractor.assemble import assemble
+from extractor.detect import detect_template
+from extractor.flow import build_flow
+from extractor.layout import analyze
+from extractor.match import Matcher
+from extractor.ocr_repair import repair_ocr
+from extractor.output import leaves
+from extractor.repair import CONFUSIONS
+from extractor.sources import load_document
+from extractor.templates import resolve_template
+
+ROOT = Path(__file__).resolve().parents[1]
+# one class of stock in a five-row chain: 78,667 (C, A) -18,856 = 59,811 -45,348 = 14,463 -13,863 = 600 -600 = 0
+CASE = ROOT / ".." / "shared" / "corpus" / "form4" / "datamule-0022" / "form.md"
+ROW1_BALANCE = "non_derivative_transactions[1].shares_owned_following_transaction"
+
+
+def _extract(text: str, *, as_scan: bool = True, monkeypatch=None):
+    if as_scan:
+        monkeypatch.setattr(api, "OCR_KINDS", ("scan", "image", "text"))
+    return api.extract("form.md", data=text.encode())
+
+
+def _damaged(old: str, new: str, text: str | None = None) -> str:
+    """The case's text (or `text`) with the one occurrence of `old` replaced."""
+    text = CASE.read_text(encoding="utf-8") if text is None else text
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def _field(ex, path):
+    return next(f for f in ex.fields if f.path == path)
+
+
+def _repairs(ex):
+    return [i for i in ex.issues if i.code == "ocr_repair"]
+
+
+def test_a_confused_balance_the_roll_forward_confirms_is_repaired_and_flagged(monkeypatch):
+    """"59,8l1" (l for 1): 78,667 - 18,856 = 59,811 and 59,811 - 45,348 = 14,463 confirm the
+    reading. Guards against leaving the balance null, and against a repair nobody is told about
+    or that keeps full confidence."""
+    clean = _field(api.extract("form.md", data=CASE.read_bytes()), ROW1_BALANCE)
+    ex = _extract(_damaged("\t59,811\t", "\t59,8l1\t"), monkeypatch=monkeypatch)
+    assert ex.record.non_derivative_transactions[1].shares_owned_following_transaction == Decimal(59811)
+    [issue] = _repairs(ex)
+    assert issue.path == ROW1_BALANCE and issue.severity == "info"
+    assert "'59,8l1'" in issue.message and "'l'->'1'" in issue.message
+    got = _field(ex, ROW1_BALANCE)
+    assert got.confidence < clean.confidence and got.evidence["fit"] < 1.0
+    assert not [i for i in ex.issues if i.code in ("holding_roll_forward", "unreadable_value")]
+
+
+def test_born_digital_inputs_are_never_repaired():
+    """The same damaged text read as what it is (a text rendering, not a scan): the cell stays
+    unreadable, as before the pass existed."""
+    ex = api.extract("form.md", data=_damaged("\t59,811\t", "\t59,8l1\t").encode())
+    assert ex.record.non_derivative_transactions[1].shares_owned_following_transaction is None
+    assert not _repairs(ex)
+    assert any(i.code == "unreadable_value" and i.path == ROW1_BALANCE for i in ex.issues)
+
+
+def test_a_confusion_the_roll_forward_refutes_is_not_repaired(monkeypatch):
+    """"5B,811": the cheapest reading is 58,811 (B for 8), then 53,811 (B for 3); the roll-forward
+    wants 59,811, which neither is. Guards against taking the cheapest reading that parses."""
+    ex = _extract(_damaged("\t59,811\t", "\t5B,811\t"), monkeypatch=monkeypatch)
+    assert ex.record.non_derivative_transactions[1].shares_owned_following_transaction is None
+    assert not _repairs(ex)
+
+
+def test_a_transaction_code_is_repaired_only_where_its_a_d_agrees(monkeypatch):
+    """"Ss" reads as S: on a (D) row that is what the code-vs-(A)/(D) pairing expects and it is
+    taken; on the (A) row of the conversion it is not (guards against an "S" on an acquisition)."""
+    text = CASE.read_text(encoding="utf-8")
+    text = _damaged("\tC ⁽¹⁾\t\t78,667\tA", "\tSs ⁽¹⁾\t\t78,667\tA", text)            # row 0: (A)
+    text = _damaged("\tS ⁽⁵⁾\t\t45,348\tD", "\tSs ⁽⁵⁾\t\t45,348\tD", text)            # row 2: (D)
+    ex = _extract(text, monkeypatch=monkeypatch)
+    rows = ex.record.non_derivative_transactions
+    assert rows[2].transaction_code == "S"
+    assert rows[0].transaction_code is None
+    assert [i.path for i in _repairs(ex)] == ["non_derivative_transactions[2].transaction_code"]
+
+
+def test_a_number_that_breaks_the_roll_forward_is_re_read_by_one_edit(monkeypatch):
+    """"59,311" parses (3 for 8, a digit read as another digit) but breaks the roll-forward on both
+    sides; of its one-edit readings only 59,811 makes both hold. Guards against leaving a wrong
+    balance in place when the form says which reading is right."""
+    ex = _extract(_damaged("\t59,811\t", "\t59,311\t"), monkeypatch=monkeypatch)
+    assert ex.record.non_derivative_transactions[1].shares_owned_following_transaction == Decimal(59811)
+    [issue] = _repairs(ex)
+    assert issue.path == ROW1_BALANCE and "roll-forward" in issue.message
+    assert not [i for i in ex.issues if i.code == "holding_roll_forward"]
+
+
+def test_a_lone_footnote_mark_remnant_is_not_read_as_a_price(monkeypatch):
+    """Row 0's price cell holds only marks; OCR'd as "3)" it reads better as the mark "(3)" than as
+    a price. Guards against inventing a $3 price."""
+    text = _damaged("\tA\t⁽²⁾⁽³⁾\t78,667", "\tA\t3)\t78,667")
+    ex = _extract(text, monkeypatch=monkeypatch)
+    assert ex.record.non_derivative_transactions[0].price_per_share is None
+    assert not _repairs(ex)
+
+
+def test_a_lone_speck_is_not_read_as_a_value_no_check_confirms(monkeypatch):
+    """The derivative row's conversion price holds only marks; OCR'd as a lone "o" it could be a 0
+    (o for 0), but nothing on the form checks a conversion price and no character of the reading
+    was read as such. Guards against inventing a $0 exercise price from a speck."""
+    text = _damaged("Class B Common Stock\t⁽²⁾⁽³⁾\t05/01/2012", "Class B Common Stock\to\t05/01/2012")
+    ex = _extract(text, monkeypatch=monkeypatch)
+    assert ex.record.derivative_transactions[0].conversion_or_exercise_price is None
+    assert not _repairs(ex)
+
+
+def test_a_footnote_mark_glued_to_a_code_is_kept_only_if_it_resolves(monkeypatch):
+    """OCR glues the superscript to the code and misreads it: "S(l)" (l for 1) is the code S with
+    mark 1, a footnote of this filing. "S(g)" would read as mark 9 (g for 9), which has no
+    footnote: the code is still read, but no mark 9 is invented (guards against an unresolved
+    footnote id in the record)."""
+    text = CASE.read_text(encoding="utf-8")
+    text = _damaged("\tS ⁽⁵⁾\t\t18,856\tD", "\tS(l)\t\t18,856\tD", text)    # row 1
+    text = _damaged("\tS ⁽⁵⁾\t\t45,348\tD", "\tS(g)\t\t45,348\tD", text)    # row 2
+    ex = _extract(text, monkeypatch=monkeypatch)
+    rows = ex.record.non_derivative_transactions
+    assert rows[1].transaction_code == "S" and rows[1].footnote_ids["transaction_code"] == ["1"]
+    assert rows[2].transaction_code == "S" and "9" not in (rows[2].footnote_ids.get("transaction_code") or [])
+    assert not [i for i in ex.issues if i.code == "unresolved_footnote_mark"]
+
+
+# ---------------------------------------------------------------------------- property
+_LETTER_READS: dict[str, list[str]] = {}
+for _printed, _read, _ in CONFUSIONS:
+    if _printed.isdigit() and not any(ch.isdigit() for ch in _read):
+        _LETTER_READS.setdefault(_printed, []).append(_read)
+
+
+@pytest.fixture(scope="module")
+def draft():
+    doc = load_document(str(CASE), CASE.read_bytes())
+    flow = build_flow(doc)
+    matcher = Matcher(flow)
+    tmpl, _ = detect_template(matcher, resolve_template(None))
+    return assemble(analyze(flow, matcher, tmpl))
+
+
+BALANCES = {1: "59,811", 2: "14,463", 3: "600"}   # rows with a row on each side in the chain
+
+
+@st.composite
+def damage(draw):
+    """(row, its balance's text with one or two digits read as letters or specks)."""
+    row = draw(st.sampled_from(sorted(BALANCES)))
+    text = BALANCES[row]
+    spots = [i for i, ch in enumerate(text) if ch in _LETTER_READS]
+    for i in sorted(draw(st.lists(st.sampled_from(spots), min_size=1, max_size=2, unique=True)), reverse=True):
+        text = text[:i] + draw(st.sampled_from(_LETTER_READS[text[i]])) + text[i + 1:]
+    return row, text
+
+
+@settings(max_examples=40, deadline=None)
+@given(damage())
+def test_a_repaired_balance_inside_a_chain_is_the_printed_one_or_none(draft, case):
+    """Whatever letters OCR puts in a balance that has a row on each side, the pass gives back the
+    printed number or leaves the cell null: never another number."""
+    row, text = case
+    path = f"non_derivative_transactions[{row}].shares_owned_following_transaction"
+    c = dict(leaves(draft))[path]
+    assert c.text == BALANCES[row]
+    saved = (c.value, c.text, c.fit, list(c.notes))
+    try:
+        c.value, c.text, c.fit = None, text, 0.0
+        issues = repair_ocr(draft)
+        assert c.value in (None, saved[0]), f"{text!r} repaired to {c.value}, printed {saved[0]}"
+        assert [i.path for i in issues] == ([path] if c.value is not None else [])
+    finally:
+        c.value, c.text, c.fit, c.notes = saved
+
+
+def test_marks_run_together_split_only_around_a_misread_parenthesis():
+    """Tesseract reads the superscripts "(2)(3)" as "243": the ")(" taken for a 4. The split
+    leaves out only a paren-like digit between two marks, keeps them ascending, and gives nothing
+    when the digits do not name footnotes that exist ("11" is not "(1)" with a stray 1)."""
+    from extractor.ocr_repair import split_marks
+    known = {str(i) for i in range(1, 8)}
+    assert split_marks("243", known) == ["2", "3"]
+    assert split_marks("2143", known) == ["2", "3"]                # "(2)(1)(3)"? not ascending: 1 and 4 are parens
+    assert split_marks("11", known) is None                    # not (1) and a stray 1
+    assert split_marks("99", known) is None                    # no footnote 9
+    assert split_marks("23", known) == ["2", "3"]              # the split itself; the pass keeps "23"
