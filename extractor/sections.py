@@ -21,6 +21,7 @@ _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zi
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
 _FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
+OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may pass over
 
 
 # ---------------------------------------------------------------------------- reading order
@@ -307,34 +308,57 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
         return []
     hit, toks = reg
     em = lay.flow.em
-    notes: list[tuple[str, list[Tok]]] = []
+    notes: list[tuple[str, list[list[Tok]], float]] = []       # id, lines, how sure the split is
     lines = reading_lines(toks, em)
     left = min((ln[0].x0 for ln in lines), default=0)
     last_id = 0
     for ln in lines:
         first = ln[0]
+        ocr = first.word.conf < 1.0
         m = _FOOTNOTE_START.match(first.text)
-        if m is None and first.word.conf < 1.0:
+        if m is None and ocr:
             m = _FOOTNOTE_START_OCR.match(first.text)
-        # numbered in sequence: a wrapped line that happens to start with "10." is not note 10
-        starts = m and first.x0 <= left + 1.5 * em and (int(m.group(1) or m.group(2)) == last_id + 1 or
-                                                         (not notes and int(m.group(1) or m.group(2)) >= 1))
+        n = int(m.group(1) or m.group(2)) if m else 0
+        # numbered in sequence: a wrapped line that happens to start with "10." is not note 10. On a
+        # scan a note's number may be unreadable: a later number (a few on) takes up the sequence
+        # again, rather than every later note joining the one before the unreadable number.
+        resync = ocr and last_id + 1 < n <= last_id + OCR_NOTE_SKIP
+        starts = m and first.x0 <= left + 1.5 * em and (n == last_id + 1 or resync or (not notes and n >= 1))
         if starts:
+            if resync and notes:
+                notes[-1:] = _split_unnumbered(notes[-1], last_id, n)
             fid = m.group(1) or m.group(2)
             last_id = int(fid)
             rest = m.group(3)
-            body = ln[1:] if not rest else ln      # glued "1.Text": keep the token, strip its number below
-            notes.append((fid, body if not rest else ln))
+            notes.append((fid, [ln[1:] if not rest else ln], 1.0))  # glued "1.Text": number stripped below
         elif notes:
-            notes[-1][1].extend(ln)
+            notes[-1][1].append(ln)
     out = []
-    for fid, body in notes:
+    for fid, note_lines, sure in notes:
+        body = [t for ln in note_lines for t in ln]
         text = _join(body)
         number = next((p for p in (f"{fid}.", f"({fid})", f"{fid},") if body and body[0].text.startswith(p)), None)
         if number:
             text = text[len(number):].strip()
-        out.append({"id": Cand(fid, [], fid, label=hit.score, kind="code"),
-                    "text": Cand(text or None, body, text, label=hit.score, kind="text")})
+        out.append({"id": Cand(fid, [], fid, label=hit.score * sure, kind="code"),
+                    "text": Cand(text or None, body, text, label=hit.score * sure, kind="text")})
+    return out
+
+
+def _split_unnumbered(note: tuple[str, list[list[Tok]], float], last_id: int, n: int
+                      ) -> list[tuple[str, list[list[Tok]], float]]:
+    """The notes between `last_id` and `n` whose numbers OCR could not read ran into note
+    `last_id`: each starts at one of its last lines that follows a finished sentence (in order);
+    a note no such line is left for stands empty, to be reviewed."""
+    fid, note_lines, sure = note
+    missing = [str(k) for k in range(last_id + 1, n)]
+    starts = [j for j in range(1, len(note_lines)) if note_lines[j - 1] and note_lines[j - 1][-1].text.endswith(".")]
+    starts = starts[-len(missing):]
+    cuts = [0] + starts + [len(note_lines)]
+    parts = [note_lines[a:b] for a, b in zip(cuts, cuts[1:])]
+    out = [(fid, parts[0], sure)]
+    for k, mid in enumerate(missing):
+        out.append((mid, parts[k + 1] if k + 1 < len(parts) else [], 0.5))
     return out
 
 

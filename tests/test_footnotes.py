@@ -1,0 +1,37 @@
+"""Explanation of Responses: notes numbered in sequence."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import extractor.api as api
+from extractor import extract
+from extractor.sources import load_document
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "form4-derivatives.layout.txt"
+
+
+def _as_ocr(p, data, **kw):
+    """The text rendering's words as OCR gives them: each with a confidence below 1."""
+    doc = load_document(p, data, **kw)
+    for page in doc.pages:
+        page.words = [dataclasses.replace(w, conf=0.9) for w in page.words]
+    return doc
+
+
+def test_a_note_whose_number_ocr_garbled_does_not_swallow_the_rest(monkeypatch, tmp_path):
+    """Note 2's "2." read as "Z.": notes are taken in sequence, so "3." (not 2) was not a note
+    either, and notes 2 and 3 ran into note 1; every later footnote was lost."""
+    clean = extract(str(SAMPLE)).record.footnotes
+    assert [f.id for f in clean] == ["1", "2", "3"]
+    text = SAMPLE.read_text()
+    line = next(ln for ln in text.splitlines() if ln.startswith("2. Each share of the Issuer's Series C"))
+    garbled = text.replace(line, "Z." + line[2:])
+    monkeypatch.setattr(api, "load_document", _as_ocr)
+    got = extract(str(tmp_path / "garbled.layout.txt"), data=garbled.encode())
+    assert [f.id for f in got.record.footnotes] == ["1", "2", "3"]
+    assert got.record.footnotes[0].text == clean[0].text
+    assert got.record.footnotes[1].text == "Z. " + clean[1].text      # its words, number unread
+    assert got.record.footnotes[2].text == clean[2].text
+    sure = {f.path: f.confidence for f in got.fields}
+    assert sure["footnotes[1].id"] < sure["footnotes[2].id"]          # the guessed split is less sure
