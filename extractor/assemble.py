@@ -36,6 +36,8 @@ ROW_FIELDS = {
 TRANSACTION_FIELDS = ("transaction_date", "transaction_code", "shares")
 
 _TICKER = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[^\[\]]*?)\s*\](?P<rest>.*)$")
+# OCR reads the closing bracket as "J", "|", ")" or "l": "LINKEDIN CORP [ LNKD J"
+_TICKER_OCR = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*[J|)l](?P<rest>(?:\s.*)?)$")
 
 
 def assemble(lay: Layout) -> dict:
@@ -139,6 +141,8 @@ def _issuer(lay: Layout) -> dict:
     toks = [t for ln in lines for t in ln]
     text = join_words(toks)
     m = _TICKER.match(text)
+    ocr_bracket = m is None and any(t.word.conf < 1.0 for t in toks) and _TICKER_OCR.match(text)
+    m = m or ocr_bracket
     label = area.label.score
     if not m:
         return {"name": Cand(text or None, toks, text, label=label, kind="text"),
@@ -146,12 +150,15 @@ def _issuer(lay: Layout) -> dict:
                                        area=_label_area(lay.flow, area.label))}
     name, ticker = m.group("name").strip(), m.group("ticker").strip()
     bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
-    closing = next((i for i, t in enumerate(toks) if i >= bracket and "]" in t.text), len(toks) - 1)
+    closes = (lambda t: "]" in t.text or t.text[-1] in "J|)l") if ocr_bracket else (lambda t: "]" in t.text)
+    closing = next((i for i, t in enumerate(toks) if i > bracket and closes(t)), len(toks) - 1)
     name_toks = toks[: bracket + (1 if toks and bracket < len(toks) and toks[bracket].text.split("[")[0] else 0)]
     ticker_toks = [t for t in toks[bracket:closing + 1] if t.text.strip("[]")]
     # Words after "]" are not the issuer's (on a scan, the box's edge let a neighbour's words in):
     # dropped, and the two values are less sure for it.
     spill = {"fit": 0.6, "notes": ["words after the ticker dropped"]} if m.group("rest").strip() else {}
+    if ocr_bracket:
+        spill = {"fit": 0.7, "notes": spill.get("notes", []) + ["closing bracket read as a letter"]}
     return {"name": Cand(name or None, name_toks, name, label=label, kind="text", **spill),
             "trading_symbol": Cand(ticker or None, ticker_toks, ticker, label=label, kind="text",
                                    area=_label_area(lay.flow, area.label), **spill)}

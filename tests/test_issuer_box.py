@@ -20,3 +20,25 @@ def test_words_after_the_ticker_are_not_the_issuers_name(tmp_path):
     assert (got.record.issuer.name, got.record.issuer.trading_symbol) == ("QUALYS, INC.", "QLYS")
     conf = lambda ex, p: next(f.confidence for f in ex.fields if f.path == p)
     assert conf(got, "issuer.name") < conf(clean, "issuer.name")       # less sure, not silent
+
+
+def test_an_ocr_read_closing_bracket_still_closes_the_ticker(tmp_path, monkeypatch):
+    """Tesseract reads "[ LNKD ]" as "[ LNKD J": no "]", so the name took the ticker and the
+    ticker was null. Only for OCR'd words: a text layer's "J" is a J."""
+    import dataclasses
+
+    import extractor.api as api
+    from extractor.sources import load_document
+
+    def as_ocr(p, data, **kw):
+        doc = load_document(p, data, **kw)
+        for page in doc.pages:
+            page.words = [dataclasses.replace(w, conf=0.9) for w in page.words]
+        return doc
+
+    text = SEED.read_text().replace("<u>QUALYS, INC. [QLYS]</u>", "<u>QUALYS, INC. [ QLYS J</u>")
+    digital = extract(str(tmp_path / "j.md"), data=text.encode())
+    assert digital.record.issuer.trading_symbol is None               # not guessed from a text layer
+    monkeypatch.setattr(api, "load_document", as_ocr)
+    got = extract(str(tmp_path / "j.md"), data=text.encode())
+    assert (got.record.issuer.name, got.record.issuer.trading_symbol) == ("QUALYS, INC.", "QLYS")
