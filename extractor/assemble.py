@@ -37,7 +37,9 @@ TRANSACTION_FIELDS = ("transaction_date", "transaction_code", "shares")
 
 _TICKER = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[^\[\]]*?)\s*\](?P<rest>.*)$")
 # OCR reads the closing bracket as "J", "|", ")", "}" or "l": "LINKEDIN CORP [ LNKD J"
-_TICKER_OCR = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*[J|)l}](?P<rest>(?:\s.*)?)$")
+OCR_CLOSERS = "J|)l}"
+_TICKER_OCR = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*[" + re.escape(OCR_CLOSERS)
+                         + r"](?P<rest>(?:\s.*)?)$")
 
 
 def assemble(lay: Layout) -> dict:
@@ -150,7 +152,7 @@ def _issuer(lay: Layout) -> dict:
                                        area=_label_area(lay.flow, area.label))}
     name, ticker = m.group("name").strip(), m.group("ticker").strip()
     bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
-    closes = (lambda t: "]" in t.text or t.text[-1] in "J|)l}") if ocr_bracket else (lambda t: "]" in t.text)
+    closes = (lambda t: "]" in t.text or t.text[-1] in OCR_CLOSERS) if ocr_bracket else (lambda t: "]" in t.text)
     closing = next((i for i, t in enumerate(toks) if i > bracket and closes(t)), len(toks) - 1)
     name_toks = toks[: bracket + (1 if toks and bracket < len(toks) and toks[bracket].text.split("[")[0] else 0)]
     ticker_toks = [t for t in toks[bracket:closing + 1] if t.text.strip("[]")]

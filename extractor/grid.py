@@ -549,22 +549,24 @@ def _off_centre(frags: list[_Frag], anchor: _Frag, single: set[str]) -> float:
     from the middle of the row's one-line values (a text dump may print those on two lines)."""
     values = [f.cy for f in frags if f.key in single] or [anchor.cy]
     middle = (min(values) + max(values)) / 2
-    blocks: dict[str, list[_Frag]] = {}
+    return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - middle)
+               for fs in _wrapped_cells(frags, single).values())
+
+
+def _wrapped_cells(frags: list[_Frag], single: set[str]) -> dict[str, list[_Frag]]:
+    """The fragments of each wrapped (not single-valued) column, by column key."""
+    cells: dict[str, list[_Frag]] = {}
     for f in frags:
         if f.key not in single:
-            blocks.setdefault(f.key, []).append(f)
-    return sum(abs((min(f.top for f in fs) + max(f.bottom for f in fs)) / 2 - middle) for fs in blocks.values())
+            cells.setdefault(f.key, []).append(f)
+    return cells
 
 
 def _past_closing_mark(frags: list[_Frag], single: set[str]) -> int:
     """Lines of a wrapped cell below a line that ends in a footnote mark: a mark closes its cell
     ("Fund IV, L.P.(1)"), so the next line of that column ("By ...") opens the next row's."""
     n = 0
-    blocks: dict[str, list[_Frag]] = {}
-    for f in frags:
-        if f.key not in single:
-            blocks.setdefault(f.key, []).append(f)
-    for fs in blocks.values():
+    for fs in _wrapped_cells(frags, single).values():
         fs.sort(key=lambda f: f.cy)
         ends = [k for k, f in enumerate(fs) if _CLOSING_MARK.search(f.toks[-1].text)]
         if ends and ends[0] < len(fs) - 1 and not all(_MARK.match(t.text) for f in fs[ends[0] + 1:] for t in f.toks):
@@ -586,6 +588,11 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
     return sum(n - 1 for n in seen.values() if n > 1)
 
 
+def _typed(f: _Frag, leaf: Leaf) -> bool:
+    """A single-valued column's fragment holding a value of the column's own type."""
+    return not leaf.wraps and any(looks_like(leaf.type, t.text) for t in f.toks)
+
+
 def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band], em: float) -> list[_Frag]:
     """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
     with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
@@ -597,7 +604,7 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
         leaf = leaf_of.get(f.key)
         if leaf is None or all(_MARK.match(t.text) for t in f.toks):
             return False
-        return leaf.required or not leaf.wraps and any(looks_like(leaf.type, t.text) for t in f.toks)
+        return leaf.required or _typed(f, leaf)
 
     out: list[_Frag] = []
     for line in _group_lines(sorted(filter(value, frags), key=lambda f: f.cy), em):
@@ -633,8 +640,7 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
         # no ownership-form column read: anchor on the single-valued column with most values of
         # its own type (a stray "*" is not a row)
         leaf_of = {b.leaf.key: b.leaf for b in bands}
-        typed = [f for f in frags if not leaf_of[f.key].wraps and
-                 any(looks_like(leaf_of[f.key].type, t.text) for t in f.toks)]
+        typed = [f for f in frags if _typed(f, leaf_of[f.key])]
         counts: dict[str, int] = {}
         for f in typed:
             counts[f.key] = counts.get(f.key, 0) + 1

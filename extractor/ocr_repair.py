@@ -117,7 +117,7 @@ def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
         c.value = sorted(set(fixed), key=int)
         c.fit = min(c.fit, 0.8)
         c.notes.append(f"{REPAIR_NOTE}{', '.join(changed)}")
-        row, field = _slot(rec, path.rsplit(".footnote_ids.", 1)[0] + "." + path.rsplit(".", 1)[1])
+        row, field = _slot(rec, path.replace(".footnote_ids.", "."))
         row.setdefault("footnote_ids", {})[field] = list(c.value)
         out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
                          message=f"marks read as {', '.join(changed)}; each resolves to a footnote"))

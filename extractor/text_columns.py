@@ -5,8 +5,8 @@ type comes out narrower than the rows under it, and a page that continues a tabl
 its header is laid out on yet another grid. The header then says which columns exist and in what
 order, but not where the body's values stand. Here the body says where: an order-keeping
 assignment of its words, left to right, to the header's bands (the one whose words best fit each
-band's type, ties to the nearer band) gives the band edges. `better_bands` keeps the header's bands unless the body's own
-columns explain its words clearly better.
+band's type, ties to the nearer band) gives the band edges. `better_bands` keeps the header's bands
+unless the body's own columns explain its words clearly better.
 """
 from __future__ import annotations
 
