@@ -21,11 +21,13 @@ inputs are untouched. The page images are dropped afterwards (a 300 dpi Letter p
 """
 from __future__ import annotations
 
+from .cell_marks import find_marks
 from .flow import Tok, norm
 from .geometry import BBox
 from .grid import Band, Row
 from .layout import Layout
 from .page import Page, Word
+from .sources.marks import MARK_CHARS
 from .values import TRANSACTION_CODES, looks_like
 
 # the characters a cell of each column type can hold (its footnote marks are taken out first)
@@ -68,14 +70,17 @@ def reread_cells(lay: Layout) -> int:
         with _api_lock:
             api = _engine()
             try:
-                for g in lay.grids.values():
-                    for row in g.rows:
-                        page = pages.get(row.anchor.page if row.anchor is not None else 1)
-                        if page is None:
-                            continue
-                        for band in g.bands:
-                            if band.leaf.type in WHITELIST or band.leaf.type == "text":
-                                changed += _reread_cell(api, lay, page, band, row)
+                cells = [(pages[row.anchor.page if row.anchor is not None else 1], band, row)
+                         for g in lay.grids.values() for row in g.rows for band in g.bands
+                         if (row.anchor.page if row.anchor is not None else 1) in pages]
+                # first the marks the page's reading lost (their words are then kept out of the re-read)
+                api.SetPageSegMode(PSM_LINE)
+                api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
+                for page, band, row in cells:
+                    changed += find_marks(api, lay.flow, page, band, row)
+                for page, band, row in cells:
+                    if band.leaf.type in WHITELIST or band.leaf.type == "text":
+                        changed += _reread_cell(api, lay, page, band, row)
             finally:
                 api.SetVariable("tessedit_char_whitelist", "")
                 api.SetPageSegMode(3)

@@ -122,6 +122,9 @@ def find_header(flow: Flow, matcher: Matcher, table: Table, top: float, zone_bot
     if first is None:
         return None
     y0 = flow.lines[first].top
+    # a label misread by OCR may be matched on into the first row (its "(I)" found in the row's "I")
+    body_top = _above_first_row(flow, y0, zone_bottom)
+    in_header = lambda t: t.top < body_top
     chosen: dict[str, Tok] = {}
     for num, t in cands:
         if abs(t.top - y0) <= 0.8 * em and num not in chosen:
@@ -133,7 +136,7 @@ def find_header(flow: Flow, matcher: Matcher, table: Table, top: float, zone_bot
             continue
         best = None
         for label in col.labels:
-            h = matcher.read_from(t, label)
+            h = matcher.read_from(t, label, within=in_header)
             if h and (best is None or h.score > best.score):
                 h.label = label
                 best = h
@@ -180,7 +183,7 @@ def build_bands(flow: Flow, matcher: Matcher, table: Table, headers: dict[str, H
         header_ids |= h.ids
         header_bottom = max(header_bottom, h.bottom)
     pad = 0.3 * em
-    zone_bottom = min(limit, header_top + HEADER_DEPTH_EM * em)
+    zone_bottom = _above_first_row(flow, header_top, min(limit, header_top + HEADER_DEPTH_EM * em))
     subs = _sub_headers(matcher, cols, lefts, headers, header_top, zone_bottom, header_ids, pad, em)
     for hits in subs.values():
         for h in hits:
@@ -269,6 +272,16 @@ def header_vocabulary(table: Table) -> set[str]:
         for label in list(c.labels) + [lbl for sub in c.sub for lbl in sub.labels]:
             words |= set(norm(label).split())
     return words
+
+
+def _above_first_row(flow: Flow, header_top: float, zone_bottom: float) -> float:
+    """Where the header zone ends at the latest: above the first line holding a date, which no
+    header has and every table row does. A sub-header misread by OCR ("(A) or (D)" with its "(D)"
+    read "(0)") otherwise matches on into the first row, taking its "A" and the row with it."""
+    for ln in flow.lines:
+        if header_top < ln.top < zone_bottom and any(looks_like("date", t.text) for t in ln.toks):
+            return ln.top - 0.1
+    return zone_bottom
 
 
 def extend_header(flow: Flow, table: Table, header_bottom: float, header_ids: set[int], limit: float

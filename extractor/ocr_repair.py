@@ -73,6 +73,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     return out
 
 
+LOST_NOTES = 2             # footnotes at the end of the sequence OCR may have lost entirely
 PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
 
 
@@ -98,6 +99,7 @@ def split_marks(text: str, known: set[str]) -> list[str] | None:
 
 def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
     known = {str(f.get("id")) for f in rec.get("footnotes") or []}
+    top = max((int(k) for k in known if k.isdigit()), default=0)
     out = []
     for path, c in leaves(draft):
         if ".footnote_ids." not in path or not c.value:
@@ -107,7 +109,8 @@ def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
             ids = None if fid in known else split_marks(fid, known)
             # without a parenthesis read between them, two marks run together ("23") read just as
             # well as the mark of a footnote OCR lost (on the corpus scans, more often so): kept
-            if ids and "".join(ids) == fid:
+            # (but not past the end of the footnotes read: notes are numbered 1..n without gaps)
+            if ids and "".join(ids) == fid and int(fid) <= top + LOST_NOTES:
                 ids = None
             fixed += ids or [fid]
             if ids:

@@ -35,6 +35,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 LANG = "eng"
 PSM = 3                  # automatic page segmentation: measured best overall (bench/ocr_words.py)
+# Tesseract's English model prints typographic quotes for the straight ones filings are typed with
+# (EDGAR's ownership text is plain ASCII: no corpus truth holds a curly quote); a scan cannot tell
+# them apart, so an OCR'd word carries the straight ones
+STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _api_lock = threading.Lock()
 _api = None
 
@@ -104,6 +108,6 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
             raw = second_look_at_marks(api, prepared, ink, raw, dpi)
         api.Clear()
     raw = [w for w in raw if w.text]
-    words = [Word(w.text, BBox(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale), number, conf=w.conf, sup=w.sup)
+    words = [Word(w.text.translate(STRAIGHT_QUOTES), BBox(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale), number, conf=w.conf, sup=w.sup)
              for w, b in zip(raw, font_boxes(raw))]
     return Page(number, width, height, words, image_dpi=scan_dpi, skew=angle, image=page_image)

@@ -1,0 +1,191 @@
+"""Scans: footnote marks in table cells that the page's OCR lost, found in the ink and read alone.
+
+A mark is a superscript "(1)" about two thirds of a capital high, printed just after its value.
+Tesseract's page reading often drops it ("$183.5573(6)" -> "$183.5573"), reads it as a quote or
+a letter ("LP(1)" -> "LP‘ a") or glues it to the value. sources/marks.py looks again at what
+Tesseract did read; this looks at the cell's ink, which does not depend on it:
+
+- the cell (its column band across the row's value words) is cut out of the page image, the
+  horizontal rules taken out;
+- a value line's baseline is where most of its full-height glyphs end;
+- a mark is a cluster of small glyphs standing beside the line's glyphs (not over one: the dot of
+  an "i" is raised too) whose bottom is clearly above that baseline, and tall enough to be a
+  parenthesis (an apostrophe or a quote mark is not);
+- a cluster no mark word of the cell already covers is read again as one line of "()0123456789",
+  enlarged (marks._reread); it becomes a mark word (`sup=True`) only when it reads as a
+  well-formed mark, and the value words it covers (the mark as Tesseract misread it) are dropped.
+
+Only OCR'd pages (a `page.Page` with its image) are looked at: born-digital and text inputs have
+their marks in the text. Whether a mark's number resolves to a footnote is checked later, with
+the rest of the record (validate.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .flow import Tok, norm
+from .geometry import BBox
+from .grid import Band, Row
+from .page import Page, Word
+from .sources.marks import _MARK, MARK_HEIGHT_PX, MIN_MARK_CONF, _as_mark, _reread
+
+CAP_PER_EM = 1 / 1.53    # cap height per word-box height (tesswords.ASCENT + DESCENT)
+DESCENT = 0.33           # a word box's bottom below the baseline, in capitals (tesswords.DESCENT)
+MIN_CONTRAST = 40        # grey levels between paper and ink below which a crop holds no print
+RULE_SHARE = 0.6         # a pixel row (column) this much ink across (down) the cell is a rule
+RAISE = 0.25             # a mark's bottom stands at least this share of a capital above the baseline
+MARK_MIN = 0.35          # a mark (its parentheses) is at least this share of a capital high ...
+MARK_MAX = 1.1           # ... and each of its glyphs at most this share (a parenthesis of the small font)
+SPECK = 0.15             # a blob shorter than this share of a capital is dust
+GAP = 0.6                # glyphs of one mark stand at most this share of a capital apart
+FOUND_CONF = 0.8         # a mark found in the ink is less sure than one the page's OCR read
+STROKE_WIDTH = 0.45      # a "1" read from its shape: a stroke at most this share of its height wide
+READ_HEIGHTS = (MARK_HEIGHT_PX, MARK_HEIGHT_PX // 2)   # pixels a mark crop is enlarged to, tried in turn
+STROKE_CONF = 0.5        # ... is taken with this confidence
+
+
+def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
+    """Add the marks the cell's ink shows and its words lack (see the module docstring). `api`
+    is set to one line of mark characters by the caller. Returns how many marks were added."""
+    from .assemble import split_cell
+    toks = row.cells.get(band.leaf.key, [])
+    value, _ids, marks = split_cell(toks, False, flow.em)
+    if not value:
+        return 0                                # a mark follows a value
+    off = flow.page_top[page.number]
+    s = page.image_dpi / 72.0
+    cap = flow.em * CAP_PER_EM * s             # the crop reaches half a capital above the words
+    X0 = max(0, int(min([max(0.0, band.x0)] + [t.x0 for t in value]) * s))
+    X1 = min(page.image.width, int(max([min(page.width, band.x1)] + [t.x1 for t in value]) * s) + 1)
+    Y0 = max(0, int((min(t.top for t in value) - off) * s - 0.5 * cap))
+    Y1 = min(page.image.height, int((max(t.bottom for t in value) - off) * s) + 1)
+    if X1 - X0 < 3 or Y1 - Y0 < 3:
+        return 0
+    import cv2
+    a = np.asarray(page.image.crop((X0, Y0, X1, Y1)))
+    # ink: darker than halfway from the paper to the darkest ink (a mark's thin strokes print
+    # lighter than its value's; a fixed share of the paper level breaks them apart)
+    paper, darkest = float(np.percentile(a, 90)), float(np.percentile(a, 0.5))
+    if paper - darkest < MIN_CONTRAST:
+        return 0
+    ink = a < paper * 0.75
+    ink[ink.mean(axis=1) > RULE_SHARE] = False
+    ink[:, ink.mean(axis=0) > RULE_SHARE] = False
+    n, _labels, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return 0
+    left, top = st[1:, cv2.CC_STAT_LEFT], st[1:, cv2.CC_STAT_TOP]
+    right, bottom = left + st[1:, cv2.CC_STAT_WIDTH], top + st[1:, cv2.CC_STAT_HEIGHT]
+    height = bottom - top
+    taken = [_box_px(t.word.bbox, s, X0, Y0) for t in marks]
+    added: list[Tok] = []
+    for ln in sorted({t.line for t in value}):
+        words = [t for t in value if t.line == ln]
+        # the line's baseline and cap height from its word boxes (font boxes: DESCENT below the
+        # baseline, ASCENT + DESCENT capitals tall; tesswords.font_boxes), not from the ink, where
+        # a mark's parentheses are as tall as the value's small letters
+        cap = float(np.median([(t.bottom - t.top) * CAP_PER_EM for t in words])) * s
+        base = float(np.median([t.bottom for t in words]) - off) * s - Y0 - DESCENT * cap
+        glyphs = (bottom > base - RAISE * cap) & (top < base) & (height >= SPECK * cap) & (bottom < base + cap)
+        spans = list(zip(left[glyphs], right[glyphs]))
+        cand = [k for k in range(n - 1)
+                if SPECK * cap <= height[k] <= MARK_MAX * cap and bottom[k] <= base - RAISE * cap
+                and top[k] >= base - 1.8 * cap and not any(left[k] < x1 and x0 < right[k] for x0, x1 in spans)]
+        for cl in _clusters(sorted(cand, key=lambda k: left[k]), left, right, top, bottom, cap):
+            box = (min(left[cl]), min(top[cl]), max(right[cl]), max(bottom[cl]))
+            if box[3] - box[1] < MARK_MIN * cap or any(_overlaps(box, b) for b in taken):
+                continue
+            pad = max(2, round(page.image_dpi / 100))
+            text, conf = _read_mark(api, page, (X0 + box[0] - pad, Y0 + box[1] - pad, X0 + box[2] + 2 * pad,
+                                                Y0 + box[3] + pad))
+            if not text and (text := _ones(cl, left, right, top, bottom)) is None:
+                continue
+            bb = BBox((X0 + box[0]) / s, (Y0 + box[1]) / s, (X0 + box[2]) / s, (Y0 + box[3]) / s)
+            word = Word(text, bb, page.number, conf=conf, sup=True)
+            added.append(Tok(words[-1].i, word, norm(text), bb.x0, bb.top + off, bb.x1, bb.bottom + off, ln))
+            taken.append(box)
+    if not added:
+        return 0
+    row.cells[band.leaf.key] = _without_misreadings(value, added, off) + marks + added
+    return len(added)
+
+
+def _read_mark(api, page: Page, box) -> tuple[str | None, float]:
+    """The mark in `box` (page pixels) as Tesseract reads it, enlarged to each of READ_HEIGHTS in
+    turn (the LSTM reads a small blurred glyph right at one size and not at another), with its
+    confidence; (None, STROKE_CONF) when no reading is a well-formed mark."""
+    for h in READ_HEIGHTS:
+        got = _reread(api, page.image, box, page.image_dpi, h)
+        if not got:
+            continue
+        # Tesseract often gives a whitelisted reading of a tiny crop confidence 0 however right it
+        # is: a reading that is a mark as it stands is taken anyway, one that needs mending not
+        if _MARK.match(got[0]) and "(0)" not in got[0]:
+            return got[0], max(got[1], MIN_MARK_CONF) * FOUND_CONF
+        if got[1] >= MIN_MARK_CONF and (text := _as_mark(got[0])):
+            return text, got[1] * FOUND_CONF
+    return None, STROKE_CONF
+
+
+def _ones(cl: list[int], left, right, top, bottom) -> str | None:
+    """"(1)", "(11)" from the shapes when Tesseract cannot read them: a mark's "1" printed small
+    and blurred is a bare stroke between its parentheses, which the LSTM reads as nothing, "l" or
+    "|" (and the mark whitelist then drops). The cluster must be a parenthesis, one or two strokes
+    (each at most STROKE_WIDTH of its height wide, at least 0.6 of the parentheses' height), and a
+    parenthesis."""
+    if not 3 <= len(cl) <= 4:
+        return None
+    parens_h = min(bottom[cl[0]] - top[cl[0]], bottom[cl[-1]] - top[cl[-1]])
+    for k in cl[1:-1]:
+        h, w = bottom[k] - top[k], right[k] - left[k]
+        if w > STROKE_WIDTH * h or h < 0.6 * parens_h:
+            return None
+    return "(" + "1" * (len(cl) - 2) + ")"
+
+
+def _clusters(ks: list[int], left, right, top, bottom, cap: float) -> list[list[int]]:
+    """Raised glyphs side by side (each within GAP capitals of the last, overlapping it in height)."""
+    out: list[list[int]] = []
+    for k in ks:
+        if out:
+            j = out[-1][-1]
+            if left[k] - max(right[i] for i in out[-1]) <= GAP * cap and top[k] < bottom[j] and bottom[k] > top[j]:
+                out[-1].append(k)
+                continue
+        out.append([k])
+    return out
+
+
+def _box_px(b: BBox, s: float, X0: int, Y0: int) -> tuple[float, float, float, float]:
+    return b.x0 * s - X0, b.top * s - Y0, b.x1 * s - X0, b.bottom * s - Y0
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _without_misreadings(value: list[Tok], added: list[Tok], off: float) -> list[Tok]:
+    """The value words less what OCR made of the marks found: a word lying mostly within a mark
+    goes ("LP‘ a" -> the "a"), a word reaching into one loses the characters that are not letters
+    or digits at its end ("LP‘" -> "LP")."""
+    out = []
+    for t in value:
+        cut = False
+        for m in added:
+            if t.line != m.line or t.x1 <= m.x0 or m.x1 <= t.x0:
+                continue
+            inside = (min(t.x1, m.x1) - max(t.x0, m.x0)) / max(1e-6, t.x1 - t.x0)
+            if inside >= 0.6:
+                break
+            cut = True
+        else:
+            if cut:
+                text = t.text.rstrip("‘’'\"`([{)]}|®©°*^~")
+                if not text:
+                    continue
+                if text != t.text:
+                    w = t.word
+                    t = Tok(t.i, Word(text, w.bbox, w.page, conf=w.conf, sup=w.sup), norm(text),
+                            t.x0, t.top, t.x1, t.bottom, t.line)
+            out.append(t)
+    return out
