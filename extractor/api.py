@@ -38,8 +38,12 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     matcher = Matcher(flow)
     tmpl, tconf = detect_template(matcher, resolve_template(template))
     layout = analyze(flow, matcher, tmpl)
-    reread_cells(layout)                        # scans: doubtful table cells read again from the page image
-    draft = assemble(layout)
+    try:
+        reread_cells(layout)                    # scans: doubtful table cells read again from the page image
+        draft = assemble(layout)
+    finally:
+        for page in doc.pages:                  # scans: the page images are not needed past here
+            page.image = None
     repairs = repair_ocr(draft) if doc.kind in OCR_KINDS else []
     issues = validate(draft, tmpl) + repairs
     by_path = issues_by_path(issues)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
+from .checkbox_ink import boxed_mark
 from .flow import Flow, Tok, join_words, wrap_certainty
 from .geometry import BBox
 from .grid import Grid, Row
@@ -128,10 +129,16 @@ def _checkbox(lay: Layout, field: str) -> Cand:
     top_zone = lay.box_zone[0] if lay.box_zone else float("inf")
     h = lay.matcher.find_one(box.labels, within=lambda t: t.top < top_zone, min_score=0.7)
     if h is None:
+        if box.always_printed and any(p.image_dpi for p in lay.flow.doc.pages):
+            # a scan whose OCR garbled the label: the box is there, and most are blank
+            return Cand(False, kind="flag", label=0.5, notes=["checkbox label not read; taken as blank"])
         return Cand(None, kind="flag", label=0.9, notes=["checkbox label not on the page"])
     lay.used |= h.ids
     m = mark_before(lay, h)
-    return Cand(m.checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "", label=h.score, kind="flag",
+    checked = m.checked
+    if m.tok is None and (ink := boxed_mark(lay, h)) is not None:
+        checked = ink                       # a scan: the framed box read from the page image
+    return Cand(checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "", label=h.score, kind="flag",
                 area=_label_area(lay.flow, h))
 
 

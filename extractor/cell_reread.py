@@ -17,7 +17,8 @@ the first reading did not (or did, and the re-read is sure: OVERRIDE_CONF).
 
 This is the one stage after the layout that looks at pixels; it runs only for OCR'd pages (a
 `page.Page` with its `image`), and changes only the analyzer's cells, so born-digital and text
-inputs are untouched. The page images are dropped afterwards (a 300 dpi Letter page is ~8 MB).
+inputs are untouched. api.py drops the page images once the record is assembled (a 300 dpi
+Letter page is ~8 MB).
 """
 from __future__ import annotations
 
@@ -59,34 +60,29 @@ PSM_BLOCK = 6            # ... one block of text
 
 def reread_cells(lay: Layout) -> int:
     """Read doubtful table cells of OCR'd pages again (see the module docstring), replacing
-    their value words in `lay.grids` in place; then drop the page images. Returns how many cells
-    took the new reading."""
+    their value words in `lay.grids` in place. Returns how many cells took the new reading."""
     pages = {p.number: p for p in lay.flow.doc.pages if p.image is not None and p.image_dpi}
     if not pages:
         return 0
     from .sources.ocr import _api_lock, _engine
     changed = 0
-    try:
-        with _api_lock:
-            api = _engine()
-            try:
-                cells = [(pages[row.anchor.page if row.anchor is not None else 1], band, row)
-                         for g in lay.grids.values() for row in g.rows for band in g.bands
-                         if (row.anchor.page if row.anchor is not None else 1) in pages]
-                # first the marks the page's reading lost (their words are then kept out of the re-read)
-                api.SetPageSegMode(PSM_LINE)
-                api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
-                for page, band, row in cells:
-                    changed += find_marks(api, lay.flow, page, band, row)
-                for page, band, row in cells:
-                    if band.leaf.type in WHITELIST or band.leaf.type == "text":
-                        changed += _reread_cell(api, lay, page, band, row)
-            finally:
-                api.SetVariable("tessedit_char_whitelist", "")
-                api.SetPageSegMode(3)
-    finally:
-        for p in lay.flow.doc.pages:
-            p.image = None
+    with _api_lock:
+        api = _engine()
+        try:
+            cells = [(pages[row.anchor.page if row.anchor is not None else 1], band, row)
+                     for g in lay.grids.values() for row in g.rows for band in g.bands
+                     if (row.anchor.page if row.anchor is not None else 1) in pages]
+            # first the marks the page's reading lost (their words are then kept out of the re-read)
+            api.SetPageSegMode(PSM_LINE)
+            api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
+            for page, band, row in cells:
+                changed += find_marks(api, lay.flow, page, band, row)
+            for page, band, row in cells:
+                if band.leaf.type in WHITELIST or band.leaf.type == "text":
+                    changed += _reread_cell(api, lay, page, band, row)
+        finally:
+            api.SetVariable("tessedit_char_whitelist", "")
+            api.SetPageSegMode(3)
     return changed
 
 

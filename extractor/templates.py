@@ -34,6 +34,9 @@ class DetectSignal(_Strict):
 class Checkbox(_Strict):
     field: str
     labels: list[str]
+    # every rendering of the form prints this box: when OCR garbled its label past matching, the
+    # box is most likely blank (unchecked), not missing; unset for boxes only newer forms print
+    always_printed: bool = False
     _check = field_validator("labels")(_nonempty)
 
 

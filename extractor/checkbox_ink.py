@@ -1,0 +1,55 @@
+"""Scans: a checkbox read from the page image when OCR read nothing in it.
+
+EDGAR's rendering prints the "no longer subject to Section 16" and the Rule 10b5-1 boxes as a
+framed square, with an "X" inside when checked. Tesseract reads the framed "X" as no word at all
+(it takes the frame and its content for a picture), so `layout.mark_before` finds nothing beside
+the label and would call every box unchecked. On an OCR'd page the square is looked for in the
+ink left of the label instead: a connected outline about a line high and as wide as high; it is
+checked when its inside holds ink.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .layout import Layout
+from .match import Hit
+
+SEARCH_LEFT_EM = 3.0     # the box stands within this many ems left of its label ...
+SEARCH_DOWN_EM = 4.5     # ... and beside the label's first lines (it is centred on the whole label)
+BOX_MIN_EM, BOX_MAX_EM = 0.7, 2.5   # a box's side
+SQUARE = (0.5, 1.6)      # its width / height (the frame is a little taller than wide)
+INSIDE = 0.2             # the inside: the box less this share of its side all round
+TICKED_SHARE = 0.04      # a checked box has at least this share of its inside inked
+INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
+
+
+def boxed_mark(lay: Layout, label: Hit) -> bool | None:
+    """True / False for a framed box found left of `label` on an OCR'd page, checked or not;
+    None when the page has no image or no such box is there."""
+    import cv2
+    flow, em = lay.flow, lay.flow.em
+    page = next((p for p in flow.doc.pages if p.number == label.first.page), None)
+    if page is None or page.image is None or not page.image_dpi:
+        return None
+    s = page.image_dpi / 72.0
+    off = flow.page_top[page.number]
+    X0, X1 = max(0, int((label.x0 - SEARCH_LEFT_EM * em) * s)), int((label.x0 - 0.1 * em) * s)
+    Y0 = max(0, int((label.top - off - 1.0 * em) * s))
+    Y1 = min(page.image.height, int((label.top - off + SEARCH_DOWN_EM * em) * s))
+    if X1 - X0 < 4 or Y1 - Y0 < 4:
+        return None
+    a = np.asarray(page.image.crop((X0, Y0, X1, Y1)))
+    ink = (a < float(np.percentile(a, 90)) * INK_SHARE).astype(np.uint8)
+    n, labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    lo, hi = BOX_MIN_EM * em * s, BOX_MAX_EM * em * s
+    for k in range(1, n):
+        x, y, w, h = st[k, :4]
+        if not (lo <= h <= hi and SQUARE[0] <= w / h <= SQUARE[1]):
+            continue
+        dx, dy = int(w * INSIDE), int(h * INSIDE)
+        frame = labels[y:y + h, x:x + w] == k
+        if frame[dy:h - dy, dx:w - dx].mean() > 0.5:
+            continue                        # a filled blot, not a frame
+        # the inside, whatever it is joined to (a blurred "X" touches its frame)
+        return bool(ink[y + dy:y + h - dy, x + dx:x + w - dx].mean() >= TICKED_SHARE)
+    return None
