@@ -28,10 +28,11 @@ from .geometry import BBox
 from .grid import Band, Row
 from .page import Page, Word
 from .sources.marks import _MARK, MARK_HEIGHT_PX, MIN_MARK_CONF, _as_mark, _reread
+from .values import looks_like
 
 CAP_PER_EM = 1 / 1.53    # cap height per word-box height (tesswords.ASCENT + DESCENT)
 DESCENT = 0.33           # a word box's bottom below the baseline, in capitals (tesswords.DESCENT)
-MIN_CONTRAST = 40        # grey levels between paper and ink below which a crop holds no print
+INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
 RULE_SHARE = 0.6         # a pixel row (column) this much ink across (down) the cell is a rule
 RAISE = 0.25             # a mark's bottom stands at least this share of a capital above the baseline
 MARK_MIN = 0.35          # a mark (its parentheses) is at least this share of a capital high ...
@@ -41,6 +42,8 @@ GAP = 0.6                # glyphs of one mark stand at most this share of a capi
 FOUND_CONF = 0.8         # a mark found in the ink is less sure than one the page's OCR read
 STROKE_WIDTH = 0.45      # a "1" read from its shape: a stroke at most this share of its height wide
 READ_HEIGHTS = (MARK_HEIGHT_PX, MARK_HEIGHT_PX // 2)   # pixels a mark crop is enlarged to, tried in turn
+MARK_ALONE_TYPES = {"number", "money", "date"}   # cells a mark may stand in alone (a code or text is short itself)
+MARK_ALONE_CHARS = 5     # what OCR makes of a lone "(1)" or "(12)" is at most this long
 STROKE_CONF = 0.5        # ... is taken with this confidence
 
 
@@ -54,6 +57,26 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
         return 0                                # a mark follows a value
     off = flow.page_top[page.number]
     s = page.image_dpi / 72.0
+    if _mark_alone(value, band.leaf.type):
+        # a typed cell holding one short word that is not of its type: a mark standing for the
+        # value ("(1)" for a date exercisable told in a footnote) that OCR misread ("0)", "®")
+        b = value[0].word.bbox
+        pad = max(2, round(page.image_dpi / 100))
+        box = (max(0, int(b.x0 * s) - pad), max(0, int(b.top * s) - pad), int(b.x1 * s) + 2 * pad, int(b.bottom * s) + pad)
+        text, conf = _read_mark(api, page, box)
+        if text is None:
+            comps = _ink_components(page, box)
+            if comps is None:
+                return 0
+            left, top, right, bottom = comps
+            keep = sorted((k for k in range(len(left)) if bottom[k] - top[k] >= SPECK * (b.bottom - b.top) * CAP_PER_EM * s),
+                          key=lambda k: left[k])
+            if (text := _ones(keep, left, right, top, bottom)) is None:
+                return 0
+        t = value[0]
+        word = Word(text, b, page.number, conf=conf, sup=True)
+        row.cells[band.leaf.key] = marks + [Tok(t.i, word, norm(text), t.x0, t.top, t.x1, t.bottom, t.line)]
+        return 1
     cap = flow.em * CAP_PER_EM * s             # the crop reaches half a capital above the words
     X0 = max(0, int(min([max(0.0, band.x0)] + [t.x0 for t in value]) * s))
     X1 = min(page.image.width, int(max([min(page.width, band.x1)] + [t.x1 for t in value]) * s) + 1)
@@ -61,21 +84,11 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
     Y1 = min(page.image.height, int((max(t.bottom for t in value) - off) * s) + 1)
     if X1 - X0 < 3 or Y1 - Y0 < 3:
         return 0
-    import cv2
-    a = np.asarray(page.image.crop((X0, Y0, X1, Y1)))
-    # ink: darker than halfway from the paper to the darkest ink (a mark's thin strokes print
-    # lighter than its value's; a fixed share of the paper level breaks them apart)
-    paper, darkest = float(np.percentile(a, 90)), float(np.percentile(a, 0.5))
-    if paper - darkest < MIN_CONTRAST:
+    comps = _ink_components(page, (X0, Y0, X1, Y1))
+    if comps is None:
         return 0
-    ink = a < paper * 0.75
-    ink[ink.mean(axis=1) > RULE_SHARE] = False
-    ink[:, ink.mean(axis=0) > RULE_SHARE] = False
-    n, _labels, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return 0
-    left, top = st[1:, cv2.CC_STAT_LEFT], st[1:, cv2.CC_STAT_TOP]
-    right, bottom = left + st[1:, cv2.CC_STAT_WIDTH], top + st[1:, cv2.CC_STAT_HEIGHT]
+    left, top, right, bottom = comps
+    n = len(left) + 1
     height = bottom - top
     taken = [_box_px(t.word.bbox, s, X0, Y0) for t in marks]
     added: list[Tok] = []
@@ -108,6 +121,29 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
         return 0
     row.cells[band.leaf.key] = _without_misreadings(value, added, off) + marks + added
     return len(added)
+
+
+def _ink_components(page: Page, box: tuple[int, int, int, int]):
+    """(left, top, right, bottom) pixel arrays, relative to `box`, of the glyphs in `box` of the
+    page image: its ink (darker than INK_SHARE of the paper) less the rules crossing it; None when
+    it holds none."""
+    import cv2
+    a = np.asarray(page.image.crop(box))
+    if a.size == 0:
+        return None
+    ink = a < float(np.percentile(a, 90)) * INK_SHARE
+    ink[ink.mean(axis=1) > RULE_SHARE] = False
+    ink[:, ink.mean(axis=0) > RULE_SHARE] = False
+    n, _labels, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return None
+    left, top = st[1:, cv2.CC_STAT_LEFT], st[1:, cv2.CC_STAT_TOP]
+    return left, top, left + st[1:, cv2.CC_STAT_WIDTH], top + st[1:, cv2.CC_STAT_HEIGHT]
+
+
+def _mark_alone(value: list[Tok], kind: str) -> bool:
+    return (len(value) == 1 and kind in MARK_ALONE_TYPES and len(value[0].text) <= MARK_ALONE_CHARS
+            and not looks_like(kind, value[0].text))
 
 
 def _read_mark(api, page: Page, box) -> tuple[str | None, float]:
