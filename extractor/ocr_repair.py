@@ -70,6 +70,33 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p, None)
     out += _repair_roll_forward(draft, rec)
     out += _repair_marks(draft, rec)
+    out += _repair_conformed_signatures(draft)
+    return out
+
+
+# "/s/" (a conformed signature) as OCR reads it at the start of a signature or after "By:":
+# "isi", "Is/", "Js!", "Js}", "s/" — a slash, bar or bracket read as a letter or punctuation, an s
+# between; never a word a name starts with ("Isla", "Is" are longer or lack the closing stroke)
+_SLASHLIKE = r"[/|\\iIlJj1!}{)(\[\]]"
+_CONFORMED = re.compile(rf"(?:(?<=^)|(?<=\bBy:\s?))(?:{_SLASHLIKE}[sS5$]{_SLASHLIKE}|[sS]/)(?=\s)")
+
+
+def _repair_conformed_signatures(draft: dict) -> list[Issue]:
+    """Signature names whose "/s/" OCR garbled get it back (a cheap, form-given repair: filings
+    sign electronically with "/s/ Name"); the name's fit drops as for any repair."""
+    out = []
+    for path, c in leaves(draft):
+        if not path.startswith("signatures[") or not path.endswith(".name") or not isinstance(c.value, str):
+            continue
+        fixed = _CONFORMED.sub("/s/", c.value)
+        if fixed == c.value:
+            continue
+        how = f"{c.value.split()[0]!r} -> '/s/'"
+        c.value = fixed
+        c.fit = min(c.fit, 0.8)
+        c.notes.append(f"{REPAIR_NOTE}{how}")
+        out.append(Issue(code="ocr_repair", severity="warning", path=path, related=[path],
+                         message=f"conformed signature read as {how}"))
     return out
 
 

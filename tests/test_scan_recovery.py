@@ -1,0 +1,89 @@
+"""What Tesseract's page reading loses on scans, got back from the page image (real Tesseract on
+corpus scans): footnote marks in table cells (cell_marks.py), underlined signatures
+(sources/rules.py), framed checkboxes (checkbox_ink.py), the first table row a misread header
+label reached into (grid.py), and a garbled "/s/" (ocr_repair.py)."""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from extractor import extract
+from extractor.ocr_repair import _CONFORMED
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "form4"
+
+pytestmark = pytest.mark.slow
+
+
+@lru_cache(maxsize=None)
+def _record(case: str, scan: str = "scan-300.pdf") -> dict:
+    return extract(str(CORPUS / case / scan)).record.model_dump(mode="json")
+
+
+def _truth(case: str) -> dict:
+    t = json.loads((CORPUS / case / "truth.json").read_text())
+    return t.get("record", t)
+
+
+def test_marks_tesseract_glued_to_a_code_are_found_in_the_ink():
+    """'S(1)' is read 'sf)' on this scan: one word, no mark. Without the ink search the code's
+    footnote is lost (null) and the code itself is unreadable; each such row must carry the
+    code S and its mark (1), and the price marks the rows have, as the filing does."""
+    got, want = _record("datamule-0290"), _truth("datamule-0290")
+    for i in (2, 6, 13, 17):
+        g, w = got["non_derivative_transactions"][i], want["non_derivative_transactions"][i]
+        assert g["transaction_code"] == w["transaction_code"] == "S"
+        assert g["footnote_ids"]["transaction_code"] == w["footnote_ids"]["transaction_code"] == ["1"]
+        assert g["footnote_ids"]["price_per_share"] == w["footnote_ids"]["price_per_share"]
+
+
+def test_a_mark_standing_alone_for_a_date_is_read_as_a_mark():
+    """The date exercisable of these warrants is a footnote mark alone, '(1)', which OCR reads
+    '0)', 'a' or '®' at 150 dpi. Read again as a mark, it must give footnote 1 with no date (a
+    misread mark taken as the value would be null with no footnote, or a wrong id)."""
+    got, want = _record("rsecbuy-0170", "scan-150.pdf"), _truth("rsecbuy-0170")
+    rows = [(g, w) for g, w in zip(got["derivative_transactions"], want["derivative_transactions"])
+            if w["footnote_ids"].get("exercise_date") == ["1"] and w.get("exercise_date") is None]
+    assert len(rows) >= 10
+    right = sum(g["footnote_ids"].get("exercise_date") == ["1"] and g.get("exercise_date") is None for g, _ in rows)
+    assert right >= len(rows) // 3, f"{right} of {len(rows)}"
+
+
+def test_underlined_signatures_are_each_read_with_their_date():
+    """Six underlined signatures: with the underlines left in, Tesseract read them as lines of
+    junk and five of the six were lost."""
+    sigs = _record("rsecbuy-0389")["signatures"]
+    assert len(sigs) >= 5
+    assert all(s["date"] == "2023-03-24" and "Jamison Yardley" in s["name"] for s in sigs)
+    assert sum(s["name"] == "/s/ Jamison Yardley, Attorney-in-fact" for s in sigs) >= 3
+
+
+def test_a_framed_checked_box_is_checked_and_a_garbled_label_is_a_blank_box():
+    """Tesseract reads nothing in the framed 'X' of the Section 16 box; read from the ink it is
+    checked. Where OCR garbled the label itself the box is taken as blank, never null."""
+    assert _record("rsecbuy-0038")["not_subject_to_section_16"] is True
+    assert _record("datamule-0023")["not_subject_to_section_16"] is False
+
+
+def test_a_misread_header_label_does_not_swallow_the_first_row():
+    """Column 6's label ends '(I) (Instr. 4)'; its misread '(I)' matched the first row's 'I' and
+    the header took the row: four transactions became three, each one row off."""
+    got, want = _record("datamule-0023"), _truth("datamule-0023")
+    rows, truth = got["non_derivative_transactions"], want["non_derivative_transactions"]
+    assert len(rows) == len(truth) == 4
+    assert rows[0]["transaction_code"] == truth[0]["transaction_code"] == "C"
+    assert float(rows[0]["shares"]) == float(truth[0]["shares"]) == 78667
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("isi Jamison Yardley", "/s/ Jamison Yardley"),
+    ("Js} David Kling", "/s/ David Kling"),
+    ("By: Js/ Marcello Liguori", "By: /s/ Marcello Liguori"),
+    ("/s/ Tami Chen", "/s/ Tami Chen"),
+    ("Isla Fisher", "Isla Fisher"),            # a name, not a garbled /s/
+    ("Is Smith", "Is Smith"),                  # no closing stroke: left alone
+    ("Ivan S/ Petrov", "Ivan S/ Petrov"),      # only at the start or after "By:"
+])
+def test_a_garbled_conformed_signature_prefix(read, fixed):
+    assert _CONFORMED.sub("/s/", read) == fixed
