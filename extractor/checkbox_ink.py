@@ -5,7 +5,12 @@ framed square, with an "X" inside when checked. Tesseract reads the framed "X" a
 (it takes the frame and its content for a picture), so `layout.mark_before` finds nothing beside
 the label and would call every box unchecked. On an OCR'd page the square is looked for in the
 ink left of the label instead: a connected outline about a line high and as wide as high; it is
-checked when its inside holds ink.
+checked when its inside holds ink (`boxed_mark`).
+
+The relationship options ("X  10% Owner") have no frame: the "X" stands alone before its label,
+and Tesseract's page segmentation often drops a lone glyph as noise. An option whose slot (the
+space just left of its label, on its line) holds a glyph of a capital's size is checked; a blank
+slot is not (`mark_in_slot`).
 """
 from __future__ import annotations
 
@@ -21,6 +26,42 @@ SQUARE = (0.5, 1.6)      # its width / height (the frame is a little taller than
 INSIDE = 0.2             # the inside: the box less this share of its side all round
 TICKED_SHARE = 0.04      # a checked box has at least this share of its inside inked
 INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
+SLOT_EM = 2.5            # an option's mark stands within this many ems left of its label
+CAP_PER_EM = 1 / 1.53    # a capital's height per word-box height (tesswords.ASCENT + DESCENT)
+DESCENT = 0.33           # a word box's bottom below the baseline, in capitals (tesswords.DESCENT)
+MARK_GLYPH = (0.6, 1.8)  # an "X" is this many capitals high (a speck is less, a rule more)
+
+
+def _page_of(lay: Layout, label: Hit):
+    page = next((p for p in lay.flow.doc.pages if p.number == label.first.page), None)
+    return page if page is not None and page.image is not None and page.image_dpi else None
+
+
+def mark_in_slot(lay: Layout, label: Hit) -> bool | None:
+    """True when a glyph stands in the slot just left of `label` on an OCR'd page, False when the
+    slot is blank; None when the page has no image (see the module docstring)."""
+    import cv2
+    page = _page_of(lay, label)
+    if page is None:
+        return None
+    em = lay.flow.em
+    s = page.image_dpi / 72.0
+    off = lay.flow.page_top[page.number]
+    first = label.first
+    X0, X1 = max(0, int((label.x0 - SLOT_EM * em) * s)), int((label.x0 - 0.15 * em) * s)
+    Y0, Y1 = max(0, int((first.top - off) * s)), min(page.image.height, int((first.bottom - off) * s) + 1)
+    if X1 - X0 < 4 or Y1 - Y0 < 4:
+        return None
+    a = np.asarray(page.image.crop((X0, Y0, X1, Y1)))
+    ink = (a < float(np.percentile(a, 90)) * INK_SHARE).astype(np.uint8)
+    _n, _labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    cap = (first.bottom - first.top) * CAP_PER_EM * s
+    base = (first.bottom - off) * s - Y0 - DESCENT * cap       # the label's baseline in the crop
+    h = st[1:, cv2.CC_STAT_HEIGHT]
+    mid = st[1:, cv2.CC_STAT_TOP] + h / 2
+    # a glyph of a capital's size centred on the label's line (not the tail of one above or below)
+    return bool(((h >= MARK_GLYPH[0] * cap) & (h <= MARK_GLYPH[1] * cap)
+                 & (mid > base - 1.2 * cap) & (mid < base + 0.4 * cap)).any())
 
 
 def boxed_mark(lay: Layout, label: Hit) -> bool | None:
@@ -28,8 +69,8 @@ def boxed_mark(lay: Layout, label: Hit) -> bool | None:
     None when the page has no image or no such box is there."""
     import cv2
     flow, em = lay.flow, lay.flow.em
-    page = next((p for p in flow.doc.pages if p.number == label.first.page), None)
-    if page is None or page.image is None or not page.image_dpi:
+    page = _page_of(lay, label)
+    if page is None:
         return None
     s = page.image_dpi / 72.0
     off = flow.page_top[page.number]

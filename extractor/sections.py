@@ -5,6 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from .candidate import Cand, from_parsed
+from .checkbox_ink import mark_in_slot
 from .flow import Tok, join_words, norm, wrap_certainty
 from .grid import Band, build_rows
 from .layout import Layout, is_mark, mark_before
@@ -215,7 +216,10 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
         h = min(hits, key=lambda h: (h.top, h.x0))
         option_hits[field] = h
         m = mark_before(lay, h, toks)
-        out[field] = Cand(m.checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
+        checked = m.checked
+        if m.tok is None and (ink := mark_in_slot(lay, h)) is not None:
+            checked = ink                   # a scan: a lone "X" Tesseract dropped, seen in the ink
+        out[field] = Cand(checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
                           label=min(base, h.score), kind="flag", area=(h.first.page, h.first.word.bbox))
     used = set().union(*(h.ids for h in option_hits.values())) if option_hits else set()
     # what is left of an option label read by its first word only ("Other" + "(specify below)"),

@@ -1,6 +1,6 @@
 """What Tesseract's page reading loses on scans, got back from the page image (real Tesseract on
 corpus scans): footnote marks in table cells (cell_marks.py), underlined signatures
-(sources/rules.py), framed checkboxes (checkbox_ink.py), the first table row a misread header
+(sources/rules.py), framed checkboxes and lone X marks (checkbox_ink.py), the first table row a misread header
 label reached into (grid.py), and a garbled "/s/" (ocr_repair.py)."""
 import json
 from functools import lru_cache
@@ -64,6 +64,16 @@ def test_a_framed_checked_box_is_checked_and_a_garbled_label_is_a_blank_box():
     checked. Where OCR garbled the label itself the box is taken as blank, never null."""
     assert _record("rsecbuy-0038")["not_subject_to_section_16"] is True
     assert _record("datamule-0023")["not_subject_to_section_16"] is False
+
+
+def test_a_lone_x_tesseract_dropped_still_checks_its_option():
+    """Each of the three owners is a 10% owner: the 'X' before '10% Owner' stands alone in its
+    slot and Tesseract's page reading drops it for some owners; seen in the ink, every owner is a
+    10% owner, and none a director (a blank slot must stay unchecked)."""
+    owners = _record("rsecbuy-0528")["reporting_owners"]
+    assert len(owners) == 3
+    assert [o["is_ten_percent_owner"] for o in owners] == [True, True, True]
+    assert [o["is_director"] for o in owners] == [False, False, False]
 
 
 def test_a_misread_header_label_does_not_swallow_the_first_row():
