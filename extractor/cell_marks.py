@@ -97,8 +97,11 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
         # the line's baseline and cap height from its word boxes (font boxes: DESCENT below the
         # baseline, ASCENT + DESCENT capitals tall; tesswords.font_boxes), not from the ink, where
         # a mark's parentheses are as tall as the value's small letters
-        cap = float(np.median([(t.bottom - t.top) * CAP_PER_EM for t in words])) * s
-        base = float(np.median([t.bottom for t in words]) - off) * s - Y0 - DESCENT * cap
+        # (the lowest and the taller half: a misread mark read as a word of its own, "a", sits
+        # raised and small on the line)
+        heights = sorted(t.bottom - t.top for t in words)
+        cap = float(np.median(heights[len(heights) // 2:])) * CAP_PER_EM * s
+        base = (max(t.bottom for t in words) - off) * s - Y0 - DESCENT * cap
         glyphs = (bottom > base - RAISE * cap) & (top < base) & (height >= SPECK * cap) & (bottom < base + cap)
         spans = list(zip(left[glyphs], right[glyphs]))
         cand = [k for k in range(n - 1)
@@ -117,9 +120,10 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
             word = Word(text, bb, page.number, conf=conf, sup=True)
             added.append(Tok(words[-1].i, word, norm(text), bb.x0, bb.top + off, bb.x1, bb.bottom + off, ln))
             taken.append(box)
-    if not added:
+    cleaned = _without_misreadings(value, marks + added)
+    if not added and cleaned == value:
         return 0
-    row.cells[band.leaf.key] = _without_misreadings(value, added, off) + marks + added
+    row.cells[band.leaf.key] = cleaned + marks + added
     return len(added)
 
 
@@ -200,15 +204,15 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _without_misreadings(value: list[Tok], added: list[Tok], off: float) -> list[Tok]:
-    """The value words less what OCR made of the marks found: a word lying mostly within a mark
+def _without_misreadings(value: list[Tok], marks: list[Tok]) -> list[Tok]:
+    """The value words less what OCR made of the cell's marks: a word lying mostly within a mark
     goes ("LP‘ a" -> the "a"), a word reaching into one loses the characters that are not letters
     or digits at its end ("LP‘" -> "LP")."""
     out = []
     for t in value:
         cut = False
-        for m in added:
-            if t.line != m.line or t.x1 <= m.x0 or m.x1 <= t.x0:
+        for m in marks:
+            if t.bottom <= m.top or m.bottom <= t.top or t.x1 <= m.x0 or m.x1 <= t.x0:
                 continue
             inside = (min(t.x1, m.x1) - max(t.x0, m.x0)) / max(1e-6, t.x1 - t.x0)
             if inside >= 0.6:
