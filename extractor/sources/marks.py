@@ -25,7 +25,9 @@ from PIL import Image
 from .tesswords import RawWord
 
 RAISED = 0.2             # a symbol whose bottom is this share of the word height above the baseline
-MARK_HEIGHT_PX = 120     # a mark crop is enlarged to about this height before it is read again
+MARK_HEIGHT_PX = 80      # a mark crop is enlarged to about this height before it is read again (120 px:
+                         # the same field accuracy on 10 corpus scans at 150/200 dpi, 0.812/0.888
+                         # against 0.810/0.891, and ~5 % more time per page)
 MARK_CHARS = "()0123456789"
 MARK_MIN_PT = 2.5        # a raised blob shorter than this is a speck or a quote mark
 SHORT_VALUE = 2          # a value this short that was glued to its mark is read again alone
@@ -92,7 +94,7 @@ def _reread(api, img: Image.Image, box: tuple[int, int, int, int], dpi: float,
             height: int = MARK_HEIGHT_PX) -> tuple[str, float] | None:
     """Read a small region (`box`: pixels, margins included) again as one line (the caller sets the character set): enlarged to
     MARK_HEIGHT_PX and contrast-stretched, inside a white margin (Tesseract reads glyphs that touch
-    the image edge badly). Measured on the corpus marks: 91 % right at 150 dpi and 85 % at 300 dpi
+    the image edge badly). Measured on the corpus marks (at 120 px): 91 % right at 150 dpi and 85 % at 300 dpi
     this way, against 23 % and 54 % for the crop as it is enlarged to 36 px."""
     x0, y0, x1, y1 = box
     crop = img.crop((max(0, x0), max(0, y0), min(img.width, x1), min(img.height, y1)))

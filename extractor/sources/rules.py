@@ -53,49 +53,50 @@ def _vertical_lines(ink: np.ndarray, n: int, thick: int) -> np.ndarray:
     return cv2.subtract(long, fat)
 
 
-def rule_mask(grey: Image.Image, dpi: float) -> np.ndarray:
-    """True where the page has a vertical rule (grown by GROW_PX either side)."""
+def rule_mask(grey: Image.Image, dpi: float, ink: np.ndarray | None = None) -> np.ndarray:
+    """True where the page has a vertical rule (grown by GROW_PX either side). `ink`: the page's
+    dark(grey, RULE_INK), when the caller has it."""
     import cv2
-    ink = dark(grey, RULE_INK).astype(np.uint8) * 255
+    ink = (dark(grey, RULE_INK) if ink is None else ink).astype(np.uint8) * 255
     thick = max(2, round(RULE_MAX_PT / 72.0 * dpi))
     rules = _vertical_lines(ink, round(V_RULE_IN * dpi), thick)
     grow = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROW_PX + 1, 2 * GROW_PX + 1))
     return cv2.dilate(rules, grow) > 0
 
 
-def underline_mask(grey: Image.Image, dpi: float, rules: np.ndarray) -> np.ndarray:
-    """True where the page has an underline (see the module docstring; `rules`: rule_mask)."""
+def underline_mask(ink: np.ndarray, dpi: float, rules: np.ndarray) -> np.ndarray:
+    """True where the page has an underline (see the module docstring; `ink`: the page's
+    dark(grey, RULE_INK), `rules`: its rule_mask)."""
     import cv2
-    ink = dark(grey, RULE_INK)
     thick = max(2, round(RULE_MAX_PT / 72.0 * dpi))
     along = cv2.getStructuringElement(cv2.MORPH_RECT, (round(UNDERLINE_IN * dpi), 1))
     long = cv2.morphologyEx(ink.astype(np.uint8) * 255, cv2.MORPH_OPEN, along)
     fat = cv2.morphologyEx(long, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick + 1)))
     n, labels, st, _ = cv2.connectedComponentsWithStats((cv2.subtract(long, fat) > 0).astype(np.uint8),
                                                         connectivity=8)
-    near_rule = cv2.dilate(rules.astype(np.uint8), np.ones((2 * thick + 1, 2 * thick + 1), np.uint8)) > 0
     band = round(STANDING_IN * dpi)
-    keep = np.zeros(n, dtype=bool)
+    out = np.zeros(ink.shape, dtype=np.uint8)
     for k in range(1, n):
         x, y, w, h = st[k, :4]
-        if w > UNDERLINE_MAX_IN * dpi or near_rule[y:y + h, x:x + w].any():
+        if w > UNDERLINE_MAX_IN * dpi or rules[max(0, y - thick):y + h + thick, max(0, x - thick):x + w + thick].any():
             continue
         above = ink[max(0, y - band):max(0, y - 1), x:x + w]
         below = ink[y + h + 1:y + h + 1 + thick, x:x + w]
         if above.size and below.size and above.any(axis=0).mean() >= STANDING_SHARE \
                 and below.any(axis=0).mean() <= HANGING_SHARE:
-            keep[k] = True
-    if not keep[1:].any():
-        return np.zeros(ink.shape, dtype=bool)
+            out[y:y + h, x:x + w] |= (labels[y:y + h, x:x + w] == k).astype(np.uint8)
+    if not out.any():
+        return out.astype(bool)
     grow = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROW_PX + 1, 2 * GROW_PX + 1))
-    return cv2.dilate(keep[labels].astype(np.uint8), grow) > 0
+    return cv2.dilate(out, grow) > 0
 
 
 def remove_rules(grey: Image.Image, dpi: float) -> Image.Image:
     """The greyscale page with its vertical table rules and its underlines painted the paper's colour."""
     a = np.asarray(grey)
-    mask = rule_mask(grey, dpi)
-    mask |= underline_mask(grey, dpi, mask)
+    ink = dark(grey, RULE_INK)
+    mask = rule_mask(grey, dpi, ink)
+    mask |= underline_mask(ink, dpi, mask)
     if not mask.any():
         return grey
     # the paper's typical grey, not its brightest: a stripe brighter than the noisy paper round it
