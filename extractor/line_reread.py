@@ -4,8 +4,8 @@ Tesseract's page reading (sources/ocr.py) lays out the whole page first; in the 
 lines of the footnotes it sometimes takes a stretch of a line for noise and gives garbage for it
 ("These shares were sold" -> "See ee eee ene ee") or drops a word ("plan entered into" -> "plan d
 into"). Read again on its own (one text line, PSM 7), the same line mostly comes back whole. So a
-line of a text section (footnotes, remarks) with a word Tesseract was unsure of is cut out of the
-page image across the section's width and read again; the new reading replaces the line when
+footnote line with a word Tesseract was unsure of is cut out of the page image across the
+footnotes' width and read again; the new reading replaces the line when
 Tesseract is at least as sure of it, word for word, as of the first (on the 300 dpi corpus scans a
 gain threshold of 0.05 took none of the better readings: "FF 1V Managy" -> "FF 1V Management,"
 comes back 0.01 surer).
@@ -25,7 +25,6 @@ MIN_LENGTH_SHARE = 0.8   # ... and it keeps at least this share of the first rea
 PSM_LINE = 7
 MIN_DPI = 200            # below this a line read alone is no better than the page's reading (150 dpi
                          # corpus scans: 147 wrong footnotes before, 161 after; 168 read enlarged to 300)
-STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def reread_lines(flow: Flow, lines: list[list[Tok]]) -> list[list[Tok]]:
@@ -54,6 +53,7 @@ def reread_lines(flow: Flow, lines: list[list[Tok]]) -> list[list[Tok]]:
 
 
 def _reread(api, flow: Flow, page, line: list[Tok], left: float, right: float) -> list[Tok] | None:
+    from .sources.ocr import STRAIGHT_QUOTES
     from .sources.tesswords import read_words
     off = flow.page_top[page.number]
     s = page.image_dpi / 72.0
