@@ -1,6 +1,6 @@
 """What Tesseract's page reading loses on scans, got back from the page image (real Tesseract on
 corpus scans): footnote marks in table cells (cell_marks.py), underlined signatures
-(sources/rules.py), framed checkboxes and lone X marks (checkbox_ink.py), the first table row a misread header
+(sources/rules.py), framed checkboxes and lone X marks (checkbox_ink.py), footnote lines (line_reread.py), the first table row a misread header
 label reached into (grid.py), and a garbled "/s/" (ocr_repair.py)."""
 import json
 from functools import lru_cache
@@ -84,6 +84,17 @@ def test_a_misread_header_label_does_not_swallow_the_first_row():
     assert len(rows) == len(truth) == 4
     assert rows[0]["transaction_code"] == truth[0]["transaction_code"] == "C"
     assert float(rows[0]["shares"]) == float(truth[0]["shares"]) == 78667
+
+
+def test_a_garbled_footnote_line_is_read_again_alone():
+    """The page's reading of note 15 dropped half of two words ("The Class B C Stock is ¢ ible
+    into"); read again alone from the page image, the line is whole. Its neighbours, read well
+    the first time, must stay as they were."""
+    got, want = _record("datamule-0142"), _truth("datamule-0142")
+    notes = {f["id"]: f["text"] for f in got["footnotes"]}
+    truth = {f["id"]: f["text"] for f in want["footnotes"]}
+    assert notes["15"].startswith("The Class B Common Stock is convertible into the issuer's Class A Common Stock")
+    assert notes["1"] == truth["1"]
 
 
 @pytest.mark.parametrize("read, fixed", [
