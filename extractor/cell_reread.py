@@ -22,6 +22,10 @@ Letter page is ~8 MB).
 """
 from __future__ import annotations
 
+import dataclasses
+
+import regex as re
+
 from .cell_marks import find_marks
 from .flow import Tok, norm
 from .geometry import BBox
@@ -29,8 +33,10 @@ from .grid import Band, Row
 from .layout import Layout
 from .page import Page, Word
 from .sources.marks import MARK_CHARS
-from .values import TRANSACTION_CODES, looks_like
+from .values import TRANSACTION_CODES, looks_like, split_marks
 
+_RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
+_TAIL_JUNK = re.compile(r"^(?:[@®©°*^~<>=_—–-]+|[^\s()]{1,2}\)+)$")   # a mark's remains after the text
 # the characters a cell of each column type can hold (its footnote marks are taken out first)
 WHITELIST = {
     "number": "0123456789,.$",
@@ -78,12 +84,26 @@ def reread_cells(lay: Layout) -> int:
             for page, band, row in cells:
                 changed += find_marks(api, lay.flow, page, band, row)
             for page, band, row in cells:
+                if band.leaf.type == "text":
+                    _drop_junk(row, band)
                 if band.leaf.type in WHITELIST or band.leaf.type == "text":
                     changed += _reread_cell(api, lay, page, band, row)
         finally:
             api.SetVariable("tessedit_char_whitelist", "")
             api.SetPageSegMode(3)
     return changed
+
+
+def _drop_junk(row: Row, band: Band) -> None:
+    """A text cell's words less what OCR made of rules and marks: a word of bars, brackets or
+    quotes alone anywhere ("See | Footnote"), and at the end a word of dashes or symbols or a
+    mark's closing half ("See Footnote @)", "LP a)"), when real words stay."""
+    toks = row.cells.get(band.leaf.key, [])
+    keep = [t for t in toks if t.word.sup or not _RULE_JUNK.match(t.text)]
+    while len(keep) > 1 and not keep[-1].word.sup and _TAIL_JUNK.match(keep[-1].text):
+        keep.pop()
+    if len(keep) < len(toks) and any(sum(ch.isalpha() for ch in t.text) >= 2 for t in keep):
+        row.cells[band.leaf.key] = keep
 
 
 def _mean_conf(value: list[Tok]) -> float:
@@ -144,18 +164,35 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     got = _read(api, img, page.image_dpi, spaces=True)
     if not got or got[1] < TEXT_SURE or got[1] < _mean_conf(value) + TEXT_GAIN:
         return 0
-    _replace(row, band, value, marks, got[0], got[1], box_pt, page.number, off)
+    # a mark the page's reading left glued in the words comes back at the end of the re-read
+    # ("See footnote (4)"): it stays a mark, not part of the text
+    text, ids = split_marks(got[0])
+    if not text:
+        return 0
+    extra = [_mark_tok(f"({i})", got[1], box_pt, page.number, off, value) for i in ids
+             if f"({i})" not in {t.text for t in marks}]
+    _replace(row, band, value, marks + extra, text, got[1], box_pt, page.number, off)
     return 1
+
+
+def _mark_tok(text: str, conf: float, box: BBox, page: int, off: float, value: list[Tok]) -> Tok:
+    """A mark word found in a cell's re-read, placed at the cell's right end."""
+    word = Word(text, box, page, conf=conf, sup=True)
+    first = value[0]
+    return Tok(first.i, word, norm(text), box.x1, box.top + off, box.x1, box.bottom + off, first.line)
 
 
 def _replace(row: Row, band: Band, value: list[Tok], marks: list[Tok], text: str, conf: float, box: BBox,
              page: int, off: float) -> None:
-    """The cell's value words -> one word of the re-read text; its marks stay as they were."""
+    """The cell's value words -> one word of the re-read text; its marks stay marks (flagged as
+    superscripts: the new word's box is the whole crop, so a mark inside it no longer stands apart
+    from its value, which is how an unflagged "(n)" is told from text; assemble.split_cell)."""
     first = value[0] if value else None
     word = Word(text, box, page, conf=conf, sup=False)
     tok = Tok(first.i if first else -1, word, norm(text), box.x0, box.top + off, box.x1, box.bottom + off,
               first.line if first else -1)
-    row.cells[band.leaf.key] = [tok] + marks
+    row.cells[band.leaf.key] = [tok] + [m if m.word.sup else dataclasses.replace(m, word=dataclasses.replace(m.word, sup=True))
+                                        for m in marks]
 
 
 def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: float | None, min_cap: float):

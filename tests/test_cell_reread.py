@@ -129,3 +129,32 @@ def test_doubtful_cells_are_read_again_from_the_scan_image():
     assert got["transaction_code"].value == want.transaction_code == "A"
     assert got["shares_owned_following_transaction"].value == want.shares_owned_following_transaction
     assert got["direct_or_indirect_ownership"].value == want.direct_or_indirect_ownership == "D"
+
+
+@pytest.mark.parametrize("words, kept", [
+    (["See", "|", "Footnote"], "See Footnote"),              # a rule read as a bar
+    (["See", "Footnote", "@)"], "See Footnote"),             # a mark's remains
+    (["By", "Trust", "re)", "-"], "By Trust"),
+    (["Stock", "Option", "(right", "to", "buy", ")"], "Stock Option (right to buy )"),   # a real parenthesis stays
+    (["|", "a)"], "| a)"),                                     # nothing real left: untouched
+])
+def test_junk_words_of_a_scanned_text_cell(words, kept):
+    """What OCR makes of table rules and of marks' remains is dropped from a text cell; a
+    parenthesis that closes the text, and a cell with no real word, are left alone."""
+    from extractor.cell_reread import _drop_junk
+    from extractor.flow import Tok
+    from extractor.geometry import BBox
+    from extractor.grid import Row
+    from extractor.page import Word
+
+    toks = [Tok(i, Word(w, BBox(10 * i, 0, 10 * i + 8, 9), 1, conf=0.5), w.lower(), 10 * i, 0, 10 * i + 8, 9, 0)
+            for i, w in enumerate(words)]
+
+    from extractor.grid import Band
+    from extractor.templates import Leaf
+
+    band = Band(Leaf("table1", 7, ("nature_of_ownership",), "nature_of_ownership", "text", True, False, {}),
+                0, 600, None, 1.0)
+    row = Row(0, 9, {band.leaf.key: toks})
+    _drop_junk(row, band)
+    assert " ".join(t.text for t in row.cells[band.leaf.key]) == kept
