@@ -44,6 +44,7 @@ STROKE_WIDTH = 0.45      # a "1" read from its shape: a stroke at most this shar
 READ_HEIGHTS = (120,)    # pixels a mark crop is enlarged to, tried in turn (a second try at 60 px gained
                          # 0.0005 field accuracy on the 300 dpi scans for a third more reading time)
 MARK_ALONE_TYPES = {"number", "money", "date"}   # cells a mark may stand in alone (a code or text is short itself)
+SIDE_SHARE = 0.4         # a mark alone is read with this share of its word's height added either side
 MARK_ALONE_CHARS = 5     # what OCR makes of a lone "(1)" or "(12)" is at most this long
 STROKE_CONF = 0.5        # ... is taken with this confidence
 
@@ -62,12 +63,26 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
             return 0
         row.cells[band.leaf.key] = marks + [mark]
         return 1
-    added = _raised_marks(api, flow, page, band, value, marks)
+    added = []
+    last = [t for t in value if t.line == value[-1].line]
+    if band.leaf.type == "text" and len(last) == 1 and len(last) < len(value) and _misread_mark(last[0].text):
+        # a mark wrapped onto a line of its own under the text ("See Footnote(2)" / "(3)"), not
+        # raised above anything there, read "@)" or "8)"
+        mark = _read_alone(api, page, last[0])
+        if mark is not None:
+            value = value[:-1]
+            added.append(mark)
+    added += _raised_marks(api, flow, page, band, value, marks)
     cleaned = _without_misreadings(value, marks + added)
     if not added and cleaned == value:
         return 0
     row.cells[band.leaf.key] = cleaned + marks + added
     return len(added)
+
+
+def _misread_mark(text: str) -> bool:
+    """What OCR may make of a mark alone: short, at most one letter ("@)", "8)", "o", "(3")."""
+    return len(text) <= MARK_ALONE_CHARS and sum(ch.isalpha() for ch in text) <= 1
 
 
 def _read_alone(api, page: Page, t: Tok) -> Tok | None:
@@ -77,17 +92,24 @@ def _read_alone(api, page: Page, t: Tok) -> Tok | None:
     s = page.image_dpi / 72.0
     b = t.word.bbox
     pad = max(2, round(page.image_dpi / 100))
-    box = (max(0, int(b.x0 * s) - pad), max(0, int(b.top * s) - pad), int(b.x1 * s) + 2 * pad, int(b.bottom * s) + pad)
-    text, conf = _read_mark(api, page, box)
-    if text is None:
-        comps = _ink_components(page, box)
-        if comps is None:
-            return None
-        left, top, right, bottom = comps
-        speck = SPECK * (b.bottom - b.top) * CAP_PER_EM * s
-        glyphs = sorted((k for k in range(len(left)) if bottom[k] - top[k] >= speck), key=lambda k: left[k])
-        if (text := _ones(glyphs, left, right, top, bottom)) is None:
-            return None
+    side = pad + round(SIDE_SHARE * (b.bottom - b.top) * s)   # OCR's box of a misread mark may miss a parenthesis
+    box = (max(0, int(b.x0 * s) - side), max(0, int(b.top * s) - pad), int(b.x1 * s) + side, int(b.bottom * s) + pad)
+    comps = _ink_components(page, box)
+    if comps is None:
+        return None
+    left, top, right, bottom = comps
+    # the glyphs of the word's own line (a font box reaches up into the line above)
+    h = box[3] - box[1]
+    speck = SPECK * (b.bottom - b.top) * CAP_PER_EM * s
+    glyphs = sorted((k for k in range(len(left)) if bottom[k] - top[k] >= speck and (top[k] + bottom[k]) / 2 > 0.3 * h),
+                    key=lambda k: left[k])
+    if not glyphs:
+        return None
+    ink = (box[0] + min(left[glyphs]) - pad, box[1] + min(top[glyphs]) - pad,
+           box[0] + max(right[glyphs]) + 2 * pad, box[1] + max(bottom[glyphs]) + pad)
+    text, conf = _read_mark(api, page, ink)
+    if text is None and (text := _ones(glyphs, left, right, top, bottom)) is None:
+        return None
     word = Word(text, b, page.number, conf=conf, sup=True)
     return Tok(t.i, word, norm(text), t.x0, t.top, t.x1, t.bottom, t.line)
 
