@@ -240,15 +240,34 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+_TAIL = "‘’'\"`([{)]}|®©°*^~"       # what a mark's parenthesis or a speck is read as at a word's end
+_OPENER = {")": "(", "]": "[", "}": "{"}
+
+
+def _strip_tail(text: str, before: str = "") -> str:
+    """`text` less the mark remains at its end; a closing bracket whose opener is in the word or
+    the words `before` it stays ("buy)" of "(right to buy)")."""
+    while text and text[-1] in _TAIL:
+        if text[-1] in _OPENER and _OPENER[text[-1]] in before + text:
+            break
+        text = text[:-1]
+    return text
+
+
 def _without_misreadings(value: list[Tok], marks: list[Tok]) -> list[Tok]:
     """The value words less what OCR made of the cell's marks: a word lying mostly within a mark
-    goes ("LP‘ a" -> the "a"), a word reaching into one loses the characters that are not letters
-    or digits at its end ("LP‘" -> "LP")."""
+    goes ("LP‘ a" -> the "a"), a word reaching into one or right before one loses the quotes and
+    brackets at its end ("LP‘" -> "LP", "Footnote' (2)" -> "Footnote")."""
     out = []
     for t in value:
         cut = False
         for m in marks:
-            if t.bottom <= m.top or m.bottom <= t.top or t.x1 <= m.x0 or m.x1 <= t.x0:
+            if t.bottom <= m.top or m.bottom <= t.top:
+                continue
+            if 0 <= m.x0 - t.x1 < 0.5 * (t.bottom - t.top):
+                cut = True              # the mark right after the word: a quote there is its "("
+                continue
+            if t.x1 <= m.x0 or m.x1 <= t.x0:
                 continue
             inside = (min(t.x1, m.x1) - max(t.x0, m.x0)) / max(1e-6, t.x1 - t.x0)
             if inside >= 0.6:
@@ -256,7 +275,7 @@ def _without_misreadings(value: list[Tok], marks: list[Tok]) -> list[Tok]:
             cut = True
         else:
             if cut:
-                text = t.text.rstrip("‘’'\"`([{)]}|®©°*^~")
+                text = _strip_tail(t.text, " ".join(u.text for u in out))
                 if not text:
                     continue
                 if text != t.text:

@@ -108,3 +108,14 @@ def test_a_garbled_footnote_line_is_read_again_alone():
 ])
 def test_a_garbled_conformed_signature_prefix(read, fixed):
     assert _CONFORMED.sub("/s/", read) == fixed
+
+
+@pytest.mark.parametrize("word, before, kept", [
+    ("LP'", "By The Founders Fund IV,", "LP"),          # the mark's "(" read as a quote
+    ("Footnote'", "See", "Footnote"),
+    ("buy)", "Stock Option (right to", "buy)"),         # a parenthesis the text opened stays
+    ("IV,", "Fund", "IV,"),                             # a comma is the text's
+])
+def test_mark_remains_at_a_word_end(word, before, kept):
+    from extractor.cell_marks import _strip_tail
+    assert _strip_tail(word, before) == kept
