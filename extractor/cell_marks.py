@@ -27,12 +27,12 @@ from .flow import Tok, norm
 from .geometry import BBox
 from .grid import Band, Row
 from .page import Page, Word
+from .sources.imageprep import crop_ink
 from .sources.marks import _MARK, MIN_MARK_CONF, _as_mark, _reread
+from .sources.tesswords import ASCENT, DESCENT
 from .values import looks_like
 
-CAP_PER_EM = 1 / 1.53    # cap height per word-box height (tesswords.ASCENT + DESCENT)
-DESCENT = 0.33           # a word box's bottom below the baseline, in capitals (tesswords.DESCENT)
-INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
+CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 RULE_SHARE = 0.6         # a pixel row (column) this much ink across (down) the cell is a rule
 RAISE = 0.25             # a mark's bottom stands at least this share of a capital above the baseline
 MARK_MIN = 0.35          # a mark (its parentheses) is at least this share of a capital high ...
@@ -165,13 +165,11 @@ def _raised_marks(api, flow, page: Page, band: Band, value: list[Tok], marks: li
 
 def _ink_components(page: Page, box: tuple[int, int, int, int]):
     """(left, top, right, bottom) pixel arrays, relative to `box`, of the glyphs in `box` of the
-    page image: its ink (darker than INK_SHARE of the paper) less the rules crossing it; None when
-    it holds none."""
+    page image: its ink (imageprep.crop_ink) less the rules crossing it; None when it holds none."""
     import cv2
-    a = np.asarray(page.image.crop(box))
-    if a.size == 0:
+    ink = crop_ink(page.image, box)
+    if ink.size == 0:
         return None
-    ink = a < float(np.percentile(a, 90)) * INK_SHARE
     ink[ink.mean(axis=1) > RULE_SHARE] = False
     ink[:, ink.mean(axis=0) > RULE_SHARE] = False
     n, _labels, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)

@@ -33,6 +33,7 @@ from .grid import Band, Row
 from .layout import Layout
 from .page import Page, Word
 from .sources.marks import MARK_CHARS
+from .sources.tesswords import ASCENT, DESCENT
 from .values import TRANSACTION_CODES, looks_like, split_marks
 
 _RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
@@ -55,7 +56,7 @@ TEXT_GAIN = 0.2          # ... and this much surer than of the first reading
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
 INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
 RULE_ROW_SHARE = 0.6     # a pixel row this much ink across the cell is a horizontal rule
-CAP_PER_EM = 1 / 1.53    # cap height per word-box height (tesswords.ASCENT + DESCENT)
+CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 MIN_CAP_SHARE = 0.5      # a value glyph is at least this share of the page's cap height (codes print small)
 MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6)
 RAISED_SHARE = 0.25      # a glyph whose bottom is this share of the cap height above the line's is a mark
@@ -75,9 +76,9 @@ def reread_cells(lay: Layout) -> int:
     with _api_lock:
         api = _engine()
         try:
-            cells = [(pages[row.anchor.page if row.anchor is not None else 1], band, row)
-                     for g in lay.grids.values() for row in g.rows for band in g.bands
-                     if (row.anchor.page if row.anchor is not None else 1) in pages]
+            on_page = lambda row: pages.get(row.anchor.page if row.anchor is not None else 1)
+            cells = [(on_page(row), band, row) for g in lay.grids.values() for row in g.rows
+                     if on_page(row) is not None for band in g.bands]
             # first the marks the page's reading lost (their words are then kept out of the re-read)
             api.SetPageSegMode(PSM_LINE)
             api.SetVariable("tessedit_char_whitelist", MARK_CHARS)

@@ -18,6 +18,8 @@ import numpy as np
 
 from .layout import Layout
 from .match import Hit
+from .sources.imageprep import crop_ink
+from .sources.tesswords import ASCENT, DESCENT
 
 SEARCH_LEFT_EM = 3.0     # the box stands within this many ems left of its label ...
 SEARCH_DOWN_EM = 4.5     # ... and beside the label's first lines (it is centred on the whole label)
@@ -25,10 +27,8 @@ BOX_MIN_EM, BOX_MAX_EM = 0.7, 2.5   # a box's side
 SQUARE = (0.5, 1.6)      # its width / height (the frame is a little taller than wide)
 INSIDE = 0.2             # the inside: the box less this share of its side all round
 TICKED_SHARE = 0.04      # a checked box has at least this share of its inside inked
-INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
 SLOT_EM = 2.5            # an option's mark stands within this many ems left of its label
-CAP_PER_EM = 1 / 1.53    # a capital's height per word-box height (tesswords.ASCENT + DESCENT)
-DESCENT = 0.33           # a word box's bottom below the baseline, in capitals (tesswords.DESCENT)
+CAP_PER_EM = 1 / (ASCENT + DESCENT)   # a capital's height per word-box height (word boxes are font boxes)
 MARK_GLYPH = (0.6, 1.8)  # an "X" is this many capitals high (a speck is less, a rule more)
 
 
@@ -52,8 +52,7 @@ def mark_in_slot(lay: Layout, label: Hit) -> bool | None:
     Y0, Y1 = max(0, int((first.top - off) * s)), min(page.image.height, int((first.bottom - off) * s) + 1)
     if X1 - X0 < 4 or Y1 - Y0 < 4:
         return None
-    a = np.asarray(page.image.crop((X0, Y0, X1, Y1)))
-    ink = (a < float(np.percentile(a, 90)) * INK_SHARE).astype(np.uint8)
+    ink = crop_ink(page.image, (X0, Y0, X1, Y1)).astype(np.uint8)
     _n, _labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     cap = (first.bottom - first.top) * CAP_PER_EM * s
     base = (first.bottom - off) * s - Y0 - DESCENT * cap       # the label's baseline in the crop
@@ -79,8 +78,7 @@ def boxed_mark(lay: Layout, label: Hit) -> bool | None:
     Y1 = min(page.image.height, int((label.top - off + SEARCH_DOWN_EM * em) * s))
     if X1 - X0 < 4 or Y1 - Y0 < 4:
         return None
-    a = np.asarray(page.image.crop((X0, Y0, X1, Y1)))
-    ink = (a < float(np.percentile(a, 90)) * INK_SHARE).astype(np.uint8)
+    ink = crop_ink(page.image, (X0, Y0, X1, Y1)).astype(np.uint8)
     n, labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     lo, hi = BOX_MIN_EM * em * s, BOX_MAX_EM * em * s
     for k in range(1, n):

@@ -44,6 +44,13 @@ def dark(grey: Image.Image, share: float = 0.75) -> np.ndarray:
     return a < paper * share
 
 
+def crop_ink(grey: Image.Image, box: tuple[int, int, int, int], share: float = 0.75) -> np.ndarray:
+    """Ink mask of a region of a greyscale page, against the region's own paper level (its 90th
+    percentile: a cell or a checkbox's slot, where the page's level would miss faint print)."""
+    a = np.asarray(grey.crop(box))
+    return a < float(np.percentile(a, 90)) * share if a.size else np.zeros(a.shape, dtype=bool)
+
+
 def _dark_pixels(grey: Image.Image, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates (at PROFILE_DPI) of the ink pixels of the page."""
     f = min(1.0, PROFILE_DPI / dpi)
