@@ -48,8 +48,9 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     issues = validate(draft, tmpl) + repairs
     by_path = issues_by_path(issues)
     evidence, confidences = {}, {}
+    dpi = min((page.image_dpi for page in doc.pages if page.image_dpi), default=None)
     for p, c in leaves(draft):
-        evidence[p] = evidence_of(c, by_path.get(p, []))
+        evidence[p] = evidence_of(c, by_path.get(p, []), dpi)
         confidences[p] = confidence(p, c, evidence[p], doc.style)
     record = build_record(draft)
     fields = field_entries(draft, flow, confidences, evidence)

@@ -242,6 +242,8 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
                                    label=rec[f].label if f in rec else 1.0,
                                    position=rec[f].position if f in rec else 1.0)
                            for f, ids in marks.items() if f in fields}
+    # the row's marks as a whole (output.row_marks): no words of its own, the row's band is where it is
+    rec["_marks"] = Cand(None, kind="row_marks", area=_row_area(flow, row))
     return section, rec
 
 

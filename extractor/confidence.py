@@ -43,10 +43,14 @@ GROUPS = {
     "prose": {"text", "remarks"},
     "marks": {"footnote_ids"},
 }
+LOW_DPI = 175               # scans below this resolution have base rates of their own
+ROW_MARKS = "row_marks"     # a table row's marks as a whole (output.row_marks): did a cell's mark go unseen?
 
 
 def group_of(path: str) -> str:
     leaf = path.rsplit(".", 1)[-1]
+    if path.endswith(".footnote_ids"):
+        return ROW_MARKS
     if ".footnote_ids." in path:
         return "marks"
     if path.startswith("signatures"):
@@ -57,11 +61,15 @@ def group_of(path: str) -> str:
     return "prose"
 
 
-def base_key(path: str, style: str) -> str:
-    return f"{group_of(path)}|{style}"
+def base_key(path: str, style: str, ev: dict[str, float] | None = None) -> str:
+    """The base rate a leaf starts from: its kind of field in its kind of input; scans read below
+    LOW_DPI have their own (at 150 dpi about three times as many fields are wrong as at 200-300).
+    A page image is read as a scan is, and shares its rates."""
+    low = ev is not None and 0 < ev.get("dpi", 0) < LOW_DPI
+    return f"{group_of(path)}|{'scan' if style == 'image' else style}{'@low-dpi' if low else ''}"
 
 
-def evidence_of(c: Cand, issues: list[Issue]) -> dict[str, float]:
+def evidence_of(c: Cand, issues: list[Issue], dpi: float | None = None) -> dict[str, float]:
     """What the confidence of one leaf is computed from (also shown to reviewers, and all the
     calibration needs: the model is fitted from `extract`'s own output)."""
     # a value ocr_repair re-read: the repair's own doubt is in `fit`, and it replaces the OCR word
@@ -72,6 +80,8 @@ def evidence_of(c: Cand, issues: list[Issue]) -> dict[str, float]:
     ev["warnings"] = float(sum(1 for i in issues if i.severity == "warning"))
     ev["lines"] = float(len({t.line for t in c.toks}))
     ev["words"] = float(len(c.toks))
+    if dpi:
+        ev["dpi"] = float(dpi)     # OCR'd input: the resolution it was read at (see base_key)
     return {k: round(v, 4) for k, v in ev.items()}
 
 
@@ -95,7 +105,7 @@ def family(style: str) -> str:
 
 
 def probability(model: dict, path: str, ev: dict[str, float], style: str) -> float:
-    base = model["base"].get(base_key(path, style), model["default_base"])
+    base = model["base"].get(base_key(path, style, ev), model["default_base"])
     p = base
     for e, v in evidence_values(ev).items():
         p *= v ** model["w"].get(e, 1.0)

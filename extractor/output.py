@@ -1,6 +1,7 @@
 """Draft (Cand leaves) -> contract record + one `fields` entry per leaf; JSON writing."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Iterator
@@ -27,14 +28,24 @@ def leaves(draft: dict) -> Iterator[tuple[str, Cand]]:
         for i, row in enumerate(draft[sec]):
             for f, c in row.items():
                 if f == "footnote_ids":
+                    yield f"{sec}[{i}].footnote_ids", row_marks(row)
                     for g, fc in c.items():
                         yield f"{sec}[{i}].footnote_ids.{g}", fc
-                else:
+                elif not f.startswith("_"):
                     yield f"{sec}[{i}].{f}", c
     yield "remarks", draft["remarks"]
     for i, row in enumerate(draft["signatures"]):
         for f, c in row.items():
             yield f"signatures[{i}].{f}", c
+
+
+def row_marks(row: dict) -> Cand:
+    """The row's footnote marks as a whole (`...footnote_ids`, a contract extension): the claim
+    that no cell of the row carries a mark the map lacks. A mark that was missed has no leaf of its
+    own, so the doubt that one was is carried here; the evidence is the row's (`_marks`, set by the
+    assembler: its words, read on a scan with the OCR's confidence)."""
+    claim = row.get("_marks") or Cand(kind="row_marks")
+    return dataclasses.replace(claim, value={g: fc.value for g, fc in row["footnote_ids"].items()})
 
 
 def record_dict(draft: dict) -> dict:

@@ -58,12 +58,25 @@ def run_case(args) -> list[tuple[list[float], int, str]] | None:
     truth = score.truth_of(score.load_json((Path(case) / "truth.json").read_text()))
     leaves, _ = score.compare_records(truth, out["record"])
     ok = {lf.path: lf.ok for lf in leaves}
+    ok.update(row_marks_complete(truth, out["record"]))
     rows = []
     for f in out["fields"]:
         if f["path"] in ok and "evidence" in f:
             ev = {k: float(v) for k, v in f["evidence"].items()}
             rows.append(((f["path"], ev, style), int(ok[f["path"]]), Path(case).name))
     return rows
+
+
+def row_marks_complete(truth: dict, pred: dict) -> dict[str, bool]:
+    """`<table>[i].footnote_ids` (output.row_marks) -> right when every cell the truth marks has
+    marks in the prediction (a missed mark has no leaf of its own for the scorer's comparison)."""
+    out = {}
+    for sec in ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions",
+                "derivative_holdings"):
+        for i, (tr, pr) in enumerate(zip(truth.get(sec) or [], pred.get(sec) or [])):
+            tf, pf = tr.get("footnote_ids") or {}, pr.get("footnote_ids") or {}
+            out[f"{sec}[{i}].footnote_ids"] = all(pf.get(k) for k, v in tf.items() if v)
+    return out
 
 
 def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
@@ -94,14 +107,21 @@ def capture(p: np.ndarray, y: np.ndarray, pct: float = 5) -> float:
     return caught / wrong
 
 
+ROW_MARKS_PRIOR = 10     # rows: the smoothing of a row-marks base rate towards the clean fields' rate
+
+
 def fit(rows) -> dict:
     """Fit the product model of extractor/confidence.py: base rates per (kind of field, input
     style) from the fields nothing cast doubt on (smoothed towards the style's rate), then the
     exponents of the evidence and the issue factors by maximum likelihood on all fields."""
     from scipy.optimize import minimize
 
-    from extractor.confidence import EVIDENCE, PRIOR, base_key, evidence_values
-    keys = [base_key(path, style) for (path, ev, style), y, _ in rows]
+    from extractor.confidence import EVIDENCE, PRIOR, ROW_MARKS, base_key, evidence_values, group_of
+    # a row's marks as a whole have no evidence of their own: their base rates are their observed
+    # rates (lightly smoothed), and they take no part in fitting the other fields' model
+    row_marks = [r for r in rows if group_of(r[0][0]) == ROW_MARKS]
+    rows = [r for r in rows if group_of(r[0][0]) != ROW_MARKS]
+    keys = [base_key(path, style, ev) for (path, ev, style), y, _ in rows]
     y = np.array([r[1] for r in rows], dtype=float)
     vals = np.array([[evidence_values(ev)[e] for e in EVIDENCE] for (path, ev, style), _, _ in rows])
     errs = np.array([float(ev.get("errors", 0)) for (path, ev, style), _, _ in rows])
@@ -113,6 +133,10 @@ def fit(rows) -> dict:
     for k in sorted(set(keys)):
         m = clean & (np.array(keys) == k)
         base[k] = float((y[m].sum() + 200 * overall) / (m.sum() + 200))
+    rk = [base_key(path, style, ev) for (path, ev, style), _, _ in row_marks]
+    for k in sorted(set(rk)):
+        ys = [y for (_, y, _), key in zip(row_marks, rk) if key == k]
+        base[k] = float((sum(ys) + ROW_MARKS_PRIOR * overall) / (len(ys) + ROW_MARKS_PRIOR))
     b = np.array([base[k] for k in keys])
     logv = np.log(vals)
 

@@ -28,6 +28,10 @@ def roll_forward_issues(record):
     ("reporting_owners[1].is_officer", "x", True),
     ("reporting_owners[1].is_officer", "no", False),
     ("derivative_holdings[0].footnote_ids.exercise_date", "F1, (2) 3", ["1", "2", "3"]),
+    # a row's marks as a whole: how a reviewer adds the mark the machine missed on a cell
+    ("non_derivative_transactions[0].footnote_ids", "shares: 1; price_per_share: (2), 3",
+     {"shares": ["1"], "price_per_share": ["2", "3"]}),
+    ("non_derivative_transactions[0].footnote_ids", "", {}),
     ("issuer.name", "  QUALYS,   INC. ", "QUALYS, INC."),
     ("document_type", "4/a", "4/A"),
 ])
@@ -45,6 +49,9 @@ def test_correction_is_read_as_the_field_type(path, typed, value):
     ("non_derivative_transactions[0].direct_or_indirect_ownership", "X", "is not one of D, I"),
     ("reporting_owners[0].is_director", "maybe", "not yes or no"),
     ("footnotes[0].id", "", "cannot be blank"),                  # a footnote always has its number
+    ("non_derivative_transactions[0].footnote_ids", "shares 1", "not a cell and its marks"),
+    ("non_derivative_transactions[0].footnote_ids", "underlying_security_title: 1", "not a cell"),   # Table II's
+    ("derivative_transactions[0].footnote_ids", "exercise_date: one", "not a footnote mark"),
 ])
 def test_correction_that_does_not_fit_is_refused(path, typed, why):
     """Guards against a value the record's model would reject reaching the audit log."""
@@ -53,7 +60,7 @@ def test_correction_that_does_not_fit_is_refused(path, typed, why):
 
 
 @pytest.mark.parametrize("path", ["issuer", "non_derivative_transactions", "non_derivative_transactions.shares",
-                                  "issuer.ticker", "non_derivative_transactions[0].footnote_ids",
+                                  "issuer.ticker", "non_derivative_transactions[0].footnote_ids[0]",
                                   "non_derivative_transactions[0].footnote_ids.nonsense", "../../etc/passwd"])
 def test_only_leaves_of_the_record_can_be_corrected(path):
     with pytest.raises(CorrectionError):
@@ -89,3 +96,36 @@ def test_roll_forward_leaves_other_holdings_and_repeated_totals_alone():
     acquired.non_derivative_transactions[1].acquired_disposed_code = "A"
     acquired.non_derivative_transactions[1].shares = Decimal("1000")
     assert [i.message for i in roll_forward_issues(acquired)] == ["62,255 does not follow from 63,255 + 1,000"]
+
+
+def test_a_missed_mark_is_added_through_the_rows_marks_and_its_cell_appears():
+    """On a scan a cell's mark can go unseen: that cell has no field of its own to correct, so the
+    reviewer corrects the row's marks as a whole. Guards against the record gaining the mark while
+    `fields` still lists the old cells (or none for the new one), and against a row correction
+    leaving an entry for a cell it cleared."""
+    import json
+
+    from extractor.bulk.corrections import apply_reviews
+    from extractor.output import to_json
+    ex = json.loads(to_json(extract(str(SAMPLES / "form4-edgar-render.pdf"))))
+    row = "non_derivative_transactions[0]"
+    entry = next(f for f in ex["fields"] if f["path"] == f"{row}.footnote_ids")
+    assert entry["value"] == ex["record"]["non_derivative_transactions"][0]["footnote_ids"]
+    before = dict(entry["value"])
+    new = {**before, "transaction_date": ["9"]}
+    reviews = [{"field_path": f"{row}.footnote_ids", "action": "correct", "new_value": new}]
+    out = apply_reviews(ex, reviews)
+    assert out["record"]["non_derivative_transactions"][0]["footnote_ids"] == new
+    cells = {f["path"]: f for f in out["fields"] if f["path"].startswith(f"{row}.footnote_ids.")}
+    assert set(cells) == {f"{row}.footnote_ids.{c}" for c in new}
+    assert cells[f"{row}.footnote_ids.transaction_date"]["provenance"] == "review"
+    # the later decision wins: a row correction that clears a cell, then that cell corrected
+    assert before == {"shares": ["1"]}
+    clear = {"field_path": f"{row}.footnote_ids", "action": "correct", "new_value": {}}
+    cell = {"field_path": f"{row}.footnote_ids.shares", "action": "correct", "new_value": ["7"]}
+    out = apply_reviews(ex, [clear, cell])
+    assert out["record"]["non_derivative_transactions"][0]["footnote_ids"] == {"shares": ["7"]}
+    assert [f["value"] for f in out["fields"] if f["path"] == f"{row}.footnote_ids.shares"] == [["7"]]
+    out = apply_reviews(ex, [cell, clear])
+    assert out["record"]["non_derivative_transactions"][0]["footnote_ids"] == {}
+    assert not any(f["path"].startswith(f"{row}.footnote_ids.") for f in out["fields"])

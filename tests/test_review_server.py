@@ -174,6 +174,31 @@ def test_fixing_a_misread_amount_clears_the_roll_forward_issue(server, store_dir
            ("ann", "1800", "1000", "amount misread")
 
 
+def test_a_missed_mark_is_added_on_the_rows_marks(server, store_dir):
+    """A cell whose mark was missed has no field of its own: the reviewer adds the mark on the
+    row's `footnote_ids` entry, shown and typed as "cell: marks; ...". Guards against the row's
+    marks being shown as a Python dict and a typed map reaching the record unchecked."""
+    base, token = server
+    pdf_id = _ids(store_dir)["form4-multi-owner.pdf"]
+    field = "derivative_transactions[0].footnote_ids"
+    status, _, body = request(base, "GET", f"/api/item/{pdf_id}?field=derivative_transactions%5B0%5D.footnote_ids")
+    assert status == 200, body
+    item = json.loads(body)
+    assert item["type"] == "the row's footnote marks" and "{" not in item["value"]
+    status, _, body = request(base, "POST", "/api/review",
+                              {"input_id": pdf_id, "field": field, "action": "correct", "value": "sharez: 4",
+                               "reviewer": "ann"}, {"X-Review-Token": token})
+    assert status == 422 and b"not a cell" in body
+    status, _, body = request(base, "POST", "/api/review",
+                              {"input_id": pdf_id, "field": field, "action": "correct",
+                               "value": "transaction_date: 4; shares: 4", "reviewer": "ann"}, {"X-Review-Token": token})
+    assert status == 200, body
+    rec = _corrected(store_dir, pdf_id)
+    assert rec["record"]["derivative_transactions"][0]["footnote_ids"] == {"transaction_date": ["4"], "shares": ["4"]}
+    cells = {f["path"]: f["value"] for f in rec["fields"] if f["path"].startswith(field + ".")}
+    assert cells == {field + ".transaction_date": ["4"], field + ".shares": ["4"]}
+
+
 def test_foreign_host_header_is_refused(server):
     """Guards against DNS rebinding: a page on another domain that resolves to 127.0.0.1 cannot
     read the queue, because only Host 127.0.0.1/localhost is answered."""

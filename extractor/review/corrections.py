@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+from dataclasses import dataclass
 import typing
 from decimal import Decimal
 
@@ -26,6 +27,13 @@ _FALSE = {"false", "no", "n", "0", "unchecked"}
 
 class CorrectionError(ValueError):
     """A correction that does not fit the field's type; the message says what would."""
+
+
+@dataclass(frozen=True)
+class RowMarks:
+    """The type of a table row's marks as a whole (`non_derivative_transactions[0].footnote_ids`):
+    typed as "shares: 1; price_per_share: 2, 3" (blank: no marks), the cells being `fields`."""
+    fields: tuple[str, ...]
 
 
 def _strip_optional(ann):
@@ -54,6 +62,8 @@ def _leaf(path: str) -> tuple[object, bool]:
         if m is None or model is None or m["name"] not in model.model_fields:
             raise CorrectionError(f"{path!r} is not a field of the record")
         ann = model.model_fields[m["name"]].annotation
+        if m["name"] == "footnote_ids" and i == len(parts) - 1 and m["index"] is None:
+            return RowMarks(tuple(f for f in model.model_fields if f != "footnote_ids")), False
         if m["name"] == "footnote_ids":
             # one leaf per cell: footnote_ids.<field of the same row> is a list of marks
             if i != len(parts) - 2 or parts[-1] not in model.model_fields or m["index"] is not None:
@@ -99,16 +109,37 @@ def _read(ann, text: str):
     if typing.get_origin(ann) is typing.Literal:
         return s.upper() or None
     if ann == list[str]:
-        marks = []
-        for tok in re.split(r"[,;\s]+", s):
-            if not tok:
-                continue
-            m = _MARK.match(tok)
-            if m is None:
-                raise CorrectionError(f"not a footnote mark: {tok!r} (type the numbers, e.g. 1, 2)")
-            marks.append(m.group(1))
-        return marks
+        return _marks(s)
+    if isinstance(ann, RowMarks):
+        return _row_marks(ann, s)
     return s or None
+
+
+def _marks(s: str) -> list[str]:
+    marks = []
+    for tok in re.split(r"[,;\s]+", s):
+        if not tok:
+            continue
+        m = _MARK.match(tok)
+        if m is None:
+            raise CorrectionError(f"not a footnote mark: {tok!r} (type the numbers, e.g. 1, 2)")
+        marks.append(m.group(1))
+    return marks
+
+
+def _row_marks(ann: RowMarks, s: str) -> dict[str, list[str]]:
+    """"shares: 1; price_per_share: 2, 3" -> {"shares": ["1"], "price_per_share": ["2", "3"]}."""
+    out: dict[str, list[str]] = {}
+    for part in filter(None, (p.strip() for p in s.split(";"))):
+        name, colon, marks = part.partition(":")
+        name = name.strip()
+        if not colon or name not in ann.fields:
+            raise CorrectionError(f"not a cell and its marks: {part!r} (type e.g. shares: 1; price_per_share: 2, 3; "
+                                  f"cells: {', '.join(ann.fields)})")
+        got = out.get(name, []) + _marks(marks)
+        if got:
+            out[name] = list(dict.fromkeys(got))
+    return out
 
 
 def parse_correction(path: str, text: str | None):
@@ -116,6 +147,8 @@ def parse_correction(path: str, text: str | None):
     holds it (dates ISO strings, numbers Decimal, marks a list). Raises CorrectionError."""
     ann, nullable = _leaf(path)
     value = _read(ann, text or "")
+    if isinstance(ann, RowMarks):
+        return value
     if value is None and not nullable:
         raise CorrectionError(f"{path} cannot be blank")
     if value is None or value == []:
@@ -138,4 +171,6 @@ def field_type_name(path: str) -> str:
         return "text"
     if typing.get_origin(ann) is typing.Literal:
         return "code: " + " ".join(typing.get_args(ann))
+    if isinstance(ann, RowMarks):
+        return "the row's footnote marks"
     return {dt.date: "date", Decimal: "number", bool: "yes/no", str: "text"}.get(ann, "footnote marks")

@@ -77,6 +77,8 @@ def shown(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "(none)"
+    if isinstance(value, dict):         # a row's marks as a whole, as a correction is typed
+        return "; ".join(f"{k}: {shown(v)}" for k, v in value.items()) or "(none)"
     if isinstance(value, (Decimal, int, float)):
         return f"{value:,}"
     return str(value)
