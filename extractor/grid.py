@@ -248,7 +248,7 @@ def _sub_headers(matcher: Matcher, cols, lefts: dict[str, float], headers: dict[
             return x0 <= t.cx < x1 and top <= t.top < zone_bottom and t.i not in header_ids
 
         for k, s in enumerate(c.sub):
-            all_hits[(c.number, k)] = matcher.find(s.labels, within=inside, min_score=0.75)
+            all_hits[(c.number, k)] = matcher.find(s.labels, within=inside, min_score=0.75, lookalikes=True)
     chosen: dict[tuple[str, int], Hit | None] = {}
     for key, hits in all_hits.items():
         good = [h for h in hits if h.score >= 0.9] or hits

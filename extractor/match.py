@@ -20,6 +20,12 @@ from .flow import Flow, Tok, norm
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
 MAX_LINE_STEP_EM = 3.6    # widest vertical gap (in em) between lines of one wrapped label (text dumps add blank lines)
 DEFAULT_MIN_SCORE = 0.8
+# Glyphs OCR takes for one another. A label of a few characters has no letters to spare for the
+# fuzzy ratio ("(D)" read "(0)" scores 0.67), so on OCR'd pages a short label may be asked for
+# with one glyph swapped for a look-alike, at LOOKALIKE_SCORE of the match.
+LOOKALIKES = {"d": "0o", "o": "0d", "i": "1l|", "l": "1i|", "s": "5", "b": "8", "z": "2"}
+LOOKALIKE_MAX_CHARS = 4
+LOOKALIKE_SCORE = 0.9
 
 TokFilter = Callable[[Tok], bool]
 _NUMBERED = re.compile(r"^(\d{1,2}[a-z]?)\.$")
@@ -75,6 +81,7 @@ class Matcher:
         for t in flow.toks:
             self.by_text[t.norm].append(t)
         self.vocab = list(self.by_text)
+        self.ocr = flow.doc.kind in ("scan", "image")
 
     # ------------------------------------------------------------------ candidates
     def _starts(self, first: str, second: str | None, within: TokFilter | None) -> list[Tok]:
@@ -185,19 +192,25 @@ class Matcher:
 
     # ------------------------------------------------------------------ public
     def find(self, variants: Sequence[str] | str, *, min_score: float = DEFAULT_MIN_SCORE,
-             within: TokFilter | None = None, limit: int | None = None, alone: bool = False) -> list[Hit]:
+             within: TokFilter | None = None, limit: int | None = None, alone: bool = False,
+             lookalikes: bool = False) -> list[Hit]:
         """All non-overlapping occurrences of any variant, best first (document order among equals).
-        `alone`: a heading, so no other word may stand beside it on its line(s)."""
+        `alone`: a heading, so no other word may stand beside it on its line(s). `lookalikes`: on
+        OCR'd pages a short label is also found one look-alike glyph off (LOOKALIKES)."""
         if isinstance(variants, str):
             variants = [variants]
+        targets = [(label, norm(label), 1.0) for label in variants]
+        if lookalikes and self.ocr:
+            targets += [(label, t, LOOKALIKE_SCORE) for label, target, _ in list(targets)
+                        for t in _lookalikes(target)]
         hits: list[Hit] = []
-        for label in variants:
-            target = norm(label)
+        for label, target, weight in targets:
             words = target.split()
             if not words:
                 continue
             for s in self._starts(words[0], words[1] if len(words) > 1 else None, within):
                 h = self._read(s, target, within)
+                h.score *= weight
                 if h.score >= min_score and (not alone or self._alone(h)):
                     h.label = label
                     hits.append(h)
@@ -234,3 +247,10 @@ class Matcher:
     def find_all_in_order(self, variants: Iterable[str] | str, **kw) -> list[Hit]:
         return sorted(self.find(list(variants) if not isinstance(variants, str) else variants, **kw),
                       key=lambda h: (h.top, h.x0))
+
+
+def _lookalikes(target: str) -> list[str]:
+    """A short (normalized) label with one glyph swapped for each look-alike OCR reads it as."""
+    if len(target.replace(" ", "")) > LOOKALIKE_MAX_CHARS:
+        return []
+    return [target[:k] + alt + target[k + 1:] for k, ch in enumerate(target) for alt in LOOKALIKES.get(ch, "")]

@@ -113,6 +113,21 @@ def test_words_the_page_reading_dropped_with_high_confidence_are_read_again():
                                                          # into their neighbours, read no better alone)
 
 
+def test_a_sub_header_read_one_glyph_off_still_splits_its_column():
+    """Column 5 of Table II splits into "(A)" and "(D)"; on this scan "(D)" is read "(0)", which
+    the fuzzy ratio scores 0.67. Not found, the (D) sub-column fell to the (A) side: the disposal
+    of 78,664 came out as an acquisition of 7 (a fragment)."""
+    row = _record("datamule-0029", "scan-200.pdf")["derivative_transactions"][0]
+    assert (row["shares"], row["acquired_disposed_code"]) == ("78664", "D")
+
+
+def test_short_labels_have_their_ocr_lookalikes():
+    from extractor.match import _lookalikes
+    assert "(0)" in _lookalikes("(d)") and "(d)" in _lookalikes("(o)")
+    assert _lookalikes("(a)") == []                       # no look-alike: nothing to add
+    assert _lookalikes("transaction") == []               # long labels have the fuzzy ratio
+
+
 @pytest.mark.parametrize("read, fixed", [
     ("isi Jamison Yardley", "/s/ Jamison Yardley"),
     ("Js} David Kling", "/s/ David Kling"),
