@@ -13,8 +13,9 @@ from .flow import build_flow
 from .layout import analyze
 from .match import Matcher
 from .model import Extraction, Issue, Source, TemplateRef
-from .ocr_repair import OCR_KINDS, repair_ocr
+from .ocr_repair import repair_ocr
 from .output import build_record, field_entries, leaves
+from .page import OCR_KINDS
 from .sources import load_document, read_input
 from .templates import resolve_template
 from .validate import issues_by_path, validate

@@ -158,6 +158,10 @@ def _issuer(lay: Layout) -> dict:
                 "trading_symbol": Cand(None, label=label, fit=0.5, kind="text", notes=["no [ticker] found"],
                                        area=_label_area(lay.flow, area.label))}
     name, ticker = m.group("name").strip(), m.group("ticker").strip()
+    if lay.flow.doc.is_ocr:
+        # tickers are upper case (284 of the corpus's 286) and print in small capitals: on a scan
+        # a letter's case is only its height, which OCR guesses ("SNow", "cvGw", "snps")
+        ticker = ticker.upper()
     bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
     closes = (lambda t: "]" in t.text or t.text[-1] in OCR_CLOSERS) if ocr_bracket else (lambda t: "]" in t.text)
     closing = next((i for i, t in enumerate(toks) if i > bracket and closes(t)), len(toks) - 1)

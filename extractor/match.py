@@ -81,7 +81,7 @@ class Matcher:
         for t in flow.toks:
             self.by_text[t.norm].append(t)
         self.vocab = list(self.by_text)
-        self.ocr = flow.doc.kind in ("scan", "image")
+        self.ocr = flow.doc.is_ocr
 
     # ------------------------------------------------------------------ candidates
     def _starts(self, first: str, second: str | None, within: TokFilter | None) -> list[Tok]:

@@ -37,7 +37,6 @@ from .output import leaves, record_dict
 from .repair import Repair, candidates
 from .validate import _expected_ad, validate_record
 
-OCR_KINDS = ("scan", "image")
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
 MAX_COST = 1.5             # dearest reading a live cross-check may confirm
 UNCHECKED_MAX_COST = 0.8   # dearest reading taken on its type alone

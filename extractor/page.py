@@ -14,6 +14,7 @@ from .geometry import BBox
 if TYPE_CHECKING:
     from PIL import Image
 
+OCR_KINDS = ("scan", "image")     # the kinds of input whose words come from OCR
 TEXT_CHAR_W = 5.0
 TEXT_LINE_H = 10.0
 
@@ -65,3 +66,8 @@ class Document:
     @property
     def is_text(self) -> bool:
         return self.kind in ("text", "html")
+
+    @property
+    def is_ocr(self) -> bool:
+        """Read from page images by OCR (a scanned PDF or an image file)."""
+        return self.kind in OCR_KINDS

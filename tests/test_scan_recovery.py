@@ -121,6 +121,12 @@ def test_a_sub_header_read_one_glyph_off_still_splits_its_column():
     assert (row["shares"], row["acquired_disposed_code"]) == ("78664", "D")
 
 
+def test_a_ticker_in_small_capitals_comes_out_upper_case():
+    """EDGAR prints the ticker in small capitals; OCR tells an "s" from an "S" by its height only
+    and read this one "sTGw"."""
+    assert _record("rsecbuy-0389")["issuer"]["trading_symbol"] == _truth("rsecbuy-0389")["issuer"]["trading_symbol"] == "STGW"
+
+
 def test_short_labels_have_their_ocr_lookalikes():
     from extractor.match import _lookalikes
     assert "(0)" in _lookalikes("(d)") and "(d)" in _lookalikes("(o)")
