@@ -51,8 +51,10 @@ WHITELIST = {
 OVERRIDE_CONF = 0.85     # a re-read replaces a first reading that parses only when this sure (Tesseract's
                          # word confidence of a page-read value glued to its mark is often 0: no guide)
 TEXT_DOUBT = 0.5         # a text cell whose words average less confidence than this is read again ...
+TEXT_WORD_DOUBT = 0.7    # ... or with a word read with less than this ("235 footnote": "See" garbled alone)
 TEXT_SURE = 0.85         # ... and the re-read taken when Tesseract is at least this sure of it
-TEXT_GAIN = 0.2          # ... and this much surer than of the first reading
+TEXT_GAIN = 0.1          # ... and this much surer than of the first reading (0.2 refused "By Reinvent
+                         # i Sponsor LLC" at 0.83 -> "By Reinvent Sponsor LLC" at 0.95; scan-200 0.9091 -> 0.9102)
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
 INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
 RULE_ROW_SHARE = 0.6     # a pixel row this much ink across the cell is a horizontal rule
@@ -113,7 +115,7 @@ def _mean_conf(value: list[Tok]) -> float:
 
 def _doubtful(kind: str, value: list[Tok]) -> bool:
     if kind == "text":                          # an empty text cell is a blank, not a misreading
-        return bool(value) and _mean_conf(value) < TEXT_DOUBT
+        return bool(value) and (_mean_conf(value) < TEXT_DOUBT or min(t.word.conf for t in value) < TEXT_WORD_DOUBT)
     if not value:
         return True                             # decided by the ink in the cell
     text = " ".join(t.text for t in value)
