@@ -158,6 +158,24 @@ def test_a_garbled_conformed_signature_prefix(read, fixed):
     assert _CONFORMED.sub("/s/", read) == fixed
 
 
+@pytest.mark.parametrize("read, repairs", [
+    ("/s/ Lora Blum. Attorney-In-Fact", [("comma", "Blum.", "Blum,")]),
+    ("By: Aaron Beckman. Power of Attorney", [("comma", "Beckman.", "Beckman,")]),
+    ("isi Tami Chen. Attorney-in-Fact", [("conformed signature", "isi", "/s/"), ("comma", "Chen.", "Chen,")]),
+    ("on behalf of Robert J. O'Shea. individually", [("comma", "O'Shea.", "O'Shea,")]),
+    ("Knight Insurance Company, Ltd. Amit Shah", []),           # an abbreviation's period
+    ("Director of Joh. A. Benckiser B.V.", []),                 # before an initial
+    ("/s/ John A. Smith, Attorney", []),                        # an initial's own period
+    ("B. Riley Financial, Inc. Name: Bryant Riley", []),
+    ("/s/ Lora Blum, Attorney-In-Fact", []),
+])
+def test_a_comma_read_as_a_period_after_a_name(read, repairs):
+    """Tesseract reads the comma after a signer's name as a period at 150-300 dpi ("Blum. Attorney");
+    the periods a signature really holds (abbreviations, initials) must stay."""
+    from extractor.ocr_repair import _signature_repairs
+    assert _signature_repairs(read) == repairs
+
+
 @pytest.mark.parametrize("word, before, kept", [
     ("LP'", "By The Founders Fund IV,", "LP"),          # the mark's "(" read as a quote
     ("Footnote'", "See", "Footnote"),
