@@ -27,6 +27,7 @@ import copy
 import datetime as dt
 import difflib
 from decimal import Decimal
+from typing import Callable
 
 import regex as re
 
@@ -69,7 +70,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p, None)
     out += _repair_roll_forward(draft, rec)
     out += _repair_marks(draft, rec)
-    out += _repair_signatures(draft)
+    out += _repair_text(draft)
     return out
 
 
@@ -85,39 +86,73 @@ _CONFORMED = re.compile(rf"(?:(?<=^)|(?<=\bBy:\s?))(?:{_SLASHLIKE}[sS5$]{_SLASHL
 # abbreviation or before an initial (the corpus's 485 signatures: "Inc.", "Ltd.", "Joh. A.")
 _NAME_PERIOD = re.compile(r"\b([A-Za-z']*[a-z][A-Za-z']*)\.(?= (?![A-Z]\.)\S)")
 ABBREVIATIONS = frozenset({"inc", "ltd", "corp", "co", "jr", "sr", "esq", "bros", "assoc", "mgmt", "intl", "dept"})
+# In running text (footnotes, remarks; the corpus's 1,525): a sentence's first word after a comma
+# is a period read as a comma ("inclusive, The holder": ". The" 577 times, ", The" once, ", These"
+# never against 272 ". These"); a period before a company's suffix is a comma ("Tesla. Inc": ", Inc"
+# 479 times, ". Inc" only after "Co"); and no text ends with a comma.
+SENTENCE_STARTS = ("The", "These", "This", "Each", "In", "As", "Upon", "Prior", "On", "If", "At", "He", "She",
+                   "It", "They", "Accordingly", "All", "For", "Pursuant", "Such", "Any", "Following", "Immediately")
+_SENTENCE_COMMA = re.compile(rf"(?<=[a-z)]{{2}}),(?= (?:{'|'.join(SENTENCE_STARTS)})\b)")
+_SUFFIX_PERIOD = re.compile(r"\b([A-Za-z']*[a-z][A-Za-z']*)\.(?= (?:Inc|Ltd|LLC|LP|L\.P\.)\b)")
+_FINAL_COMMA = re.compile(r",$")
 
 
 def _comma_for_period(word: str) -> str | None:
-    """The repair of a name's period (_NAME_PERIOD), or None where the period stands."""
+    """The repair of a name's period (_NAME_PERIOD, _SUFFIX_PERIOD), or None where it stands."""
     return None if word.lower() in ABBREVIATIONS or sum(ch.isalpha() for ch in word) < 3 else word + ","
 
 
-def _signature_repairs(name: str) -> list[tuple[str, str, str]]:
-    """(what, read, repaired) for each repair of an OCR'd signature name, left to right."""
-    out = [("conformed signature", m.group(0), "/s/") for m in _CONFORMED.finditer(name) if m.group(0) != "/s/"]
-    for m in _NAME_PERIOD.finditer(name):
-        fixed = _comma_for_period(m.group(1))
-        if fixed is not None:
-            out.append(("comma", m.group(0), fixed))
-    return out
+# (what, pattern, the repaired text of a match or None where the match stands)
+TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
+SIGNATURE_RULES: tuple[TextRule, ...] = (
+    ("conformed signature", _CONFORMED, lambda m: None if m.group(0) == "/s/" else "/s/"),
+    ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
+)
+PROSE_RULES: tuple[TextRule, ...] = (
+    ("period", _SENTENCE_COMMA, lambda m: "."),
+    ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
+    ("period", _FINAL_COMMA, lambda m: "."),
+)
 
 
-def _repair_signatures(draft: dict) -> list[Issue]:
-    """Signature names whose "/s/" OCR garbled get it back (a cheap, form-given repair: filings
-    sign electronically with "/s/ Name"), and a comma read as a period after a name is a comma
-    again (_NAME_PERIOD); the name's fit drops as for any repair."""
+def text_repairs(text: str, rules: tuple[TextRule, ...]) -> tuple[str, list[tuple[str, str, str]]]:
+    """`text` with the rules applied in turn, and (what, read, repaired) for each change."""
+    done = []
+    for what, pattern, fix in rules:
+        def sub(m, what=what, fix=fix):
+            fixed = fix(m)
+            if fixed is None:
+                return m.group(0)
+            done.append((what, m.group(0), fixed))
+            return fixed
+        text = pattern.sub(sub, text)
+    return text, done
+
+
+def _rules_for(path: str) -> tuple[TextRule, ...]:
+    if path.startswith("signatures[") and path.endswith(".name"):
+        return SIGNATURE_RULES
+    if (path.startswith("footnotes[") and path.endswith(".text")) or path == "remarks":
+        return PROSE_RULES
+    return ()
+
+
+def _repair_text(draft: dict) -> list[Issue]:
+    """Signature names and running text repaired by the rules above (SIGNATURE_RULES: a garbled
+    "/s/", filings being signed electronically "/s/ Name", and a name's comma; PROSE_RULES); the
+    value's fit drops as for any repair, and each change is an issue."""
     out = []
     for path, c in leaves(draft):
-        if not path.startswith("signatures[") or not path.endswith(".name") or not isinstance(c.value, str):
+        rules = _rules_for(path)
+        if not rules or not isinstance(c.value, str):
             continue
-        repairs = _signature_repairs(c.value)
-        if not repairs:
+        fixed, done = text_repairs(c.value, rules)
+        if not done:
             continue
-        c.value = _CONFORMED.sub("/s/", c.value)
-        c.value = _NAME_PERIOD.sub(lambda m: _comma_for_period(m.group(1)) or m.group(0), c.value)
+        c.value = fixed
         c.fit = min(c.fit, 0.8)
-        for what, read, fixed in repairs:
-            how = f"{read!r} -> {fixed!r}"
+        for what, read, repaired in done:
+            how = f"{read!r} -> {repaired!r}"
             c.notes.append(f"{REPAIR_NOTE}{how}")
             out.append(Issue(code="ocr_repair", severity="warning", path=path, related=[path],
                              message=f"{what} read as {how}"))

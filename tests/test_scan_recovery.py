@@ -172,8 +172,8 @@ def test_a_garbled_conformed_signature_prefix(read, fixed):
 def test_a_comma_read_as_a_period_after_a_name(read, repairs):
     """Tesseract reads the comma after a signer's name as a period at 150-300 dpi ("Blum. Attorney");
     the periods a signature really holds (abbreviations, initials) must stay."""
-    from extractor.ocr_repair import _signature_repairs
-    assert _signature_repairs(read) == repairs
+    from extractor.ocr_repair import SIGNATURE_RULES, text_repairs
+    assert text_repairs(read, SIGNATURE_RULES)[1] == repairs
 
 
 @pytest.mark.parametrize("word, before, kept", [
@@ -185,3 +185,21 @@ def test_a_comma_read_as_a_period_after_a_name(read, repairs):
 def test_mark_remains_at_a_word_end(word, before, kept):
     from extractor.cell_marks import _strip_tail
     assert _strip_tail(word, before) == kept
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("ranging from $169.07 to $169.89 per share, inclusive, The holder undertakes",
+     "ranging from $169.07 to $169.89 per share, inclusive. The holder undertakes"),
+    ("price within the range set forth in this footnote,", "price within the range set forth in this footnote."),
+    ("any security holder of Tesla. Inc. or the staff", "any security holder of Tesla, Inc. or the staff"),
+    ("KKR & Co. Inc. and its affiliates", "KKR & Co. Inc. and its affiliates"),      # "Co." is an abbreviation
+    ("held by Foo LLC, The Bar Trust and", "held by Foo LLC, The Bar Trust and"),    # after a name, not a word
+    ("shares of common stock, par value $0.0001", "shares of common stock, par value $0.0001"),
+])
+def test_a_period_and_a_comma_swapped_in_running_text(read, fixed):
+    """Footnotes read at 150-300 dpi swap "." and "," where the corpus's 1,525 footnotes never
+    have them: a comma before "The"/"These"/"Each" starting a sentence, a period before "Inc",
+    a comma ending the text. Elsewhere the text must stay as read."""
+    from extractor.ocr_repair import PROSE_RULES, text_repairs
+    assert text_repairs(read, PROSE_RULES)[0] == fixed
+
