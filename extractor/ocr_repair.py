@@ -95,11 +95,45 @@ SENTENCE_STARTS = ("The", "These", "This", "Each", "In", "As", "Upon", "Prior", 
 _SENTENCE_COMMA = re.compile(rf"(?<=[a-z)]{{2}}),(?= (?:{'|'.join(SENTENCE_STARTS)})\b)")
 _SUFFIX_PERIOD = re.compile(r"\b([A-Za-z']*[a-z][A-Za-z']*)\.(?= (?:Inc|Ltd|LLC|LP|L\.P\.)\b)")
 _FINAL_COMMA = re.compile(r",$")
+# Amounts in running text: "$0,0001" and "$8,786,700,61" are no thousands grouping, so their last
+# comma is a decimal point; a price range "$183,005 to $183.94" runs low to high within RANGE_SPAN
+# (all 389 ranges of the corpus's footnotes do), which decides which separator was misread.
+_ZERO_GROUP = re.compile(r"\$0,(?=\d)")
+_SHORT_GROUP = re.compile(r"(\$\d{1,3}(?:,\d{3})*),(\d{1,2})\b(?![,.]\d)")
+_RANGE = re.compile(r"\$(\d[\d,.]*\d) to \$(\d[\d,.]*\d)")
+_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})*(?:\.\d+)?$")
+RANGE_SPAN = 1.5
 
 
 def _comma_for_period(word: str) -> str | None:
     """The repair of a name's period (_NAME_PERIOD, _SUFFIX_PERIOD), or None where it stands."""
     return None if word.lower() in ABBREVIATIONS or sum(ch.isalpha() for ch in word) < 3 else word + ","
+
+
+def _amount(text: str) -> float | None:
+    return float(text.replace(",", "")) if _AMOUNT.match(text) else None
+
+
+def _swapped(text: str) -> str:
+    """An amount with its last separator the other one ("183,005" <-> "183.005")."""
+    k = max(text.rfind(","), text.rfind("."))
+    return text if k < 0 else text[:k] + ("." if text[k] == "," else ",") + text[k + 1:]
+
+
+def _fix_range(m) -> str | None:
+    """A price range read with a separator swapped so that it runs low to high (RANGE_SPAN)."""
+    def fits(a: str, b: str) -> bool:
+        lo, hi = _amount(a), _amount(b)
+        return lo is not None and hi is not None and 0 < lo <= hi <= RANGE_SPAN * lo
+    a, b = m.group(1), m.group(2)
+    if fits(a, b):
+        return None
+    fixes = [(x, y) for x, y in ((_swapped(a), b), (a, _swapped(b)), (_swapped(a), _swapped(b))) if fits(x, y)]
+    if not fixes:
+        return None
+    # "$983.390 to $984,340" fits both ways: a per-share price range, the lower thousand-fold
+    x, y = min(fixes, key=lambda f: _amount(f[0]))
+    return f"${x} to ${y}"
 
 
 # (what, pattern, the repaired text of a match or None where the match stands)
@@ -112,6 +146,9 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("period", _FINAL_COMMA, lambda m: "."),
+    ("decimal point", _ZERO_GROUP, lambda m: "$0."),
+    ("decimal point", _SHORT_GROUP, lambda m: f"{m.group(1)}.{m.group(2)}"),
+    ("separator", _RANGE, _fix_range),
 )
 
 

@@ -195,11 +195,20 @@ def test_mark_remains_at_a_word_end(word, before, kept):
     ("KKR & Co. Inc. and its affiliates", "KKR & Co. Inc. and its affiliates"),      # "Co." is an abbreviation
     ("held by Foo LLC, The Bar Trust and", "held by Foo LLC, The Bar Trust and"),    # after a name, not a word
     ("shares of common stock, par value $0.0001", "shares of common stock, par value $0.0001"),
+    ("par value $0,0001 per share", "par value $0.0001 per share"),                 # no group starts 0,
+    ("increased to $8,786,700,61, effective", "increased to $8,786,700.61, effective"),  # a group of 2
+    ("prices ranging from $183,005 to $183.94 per share", "prices ranging from $183.005 to $183.94 per share"),
+    ("ranging from $983.390 to $984,340, inclusive", "ranging from $983.390 to $984.340, inclusive"),
+    ("ranging from $1,046,150 to $1,047.140, inclusive", "ranging from $1,046.150 to $1,047.140, inclusive"),
+    ("ranging from $9.50 to $10.25", "ranging from $9.50 to $10.25"),               # a range as it is
+    ("sold 1,200 shares for $12,000 to $15,500 in all", "sold 1,200 shares for $12,000 to $15,500 in all"),
 ])
 def test_a_period_and_a_comma_swapped_in_running_text(read, fixed):
     """Footnotes read at 150-300 dpi swap "." and "," where the corpus's 1,525 footnotes never
     have them: a comma before "The"/"These"/"Each" starting a sentence, a period before "Inc",
-    a comma ending the text. Elsewhere the text must stay as read."""
+    a comma ending the text, an amount's decimal point read as a comma where no thousands
+    grouping fits or a price range would run backwards or 1,000-fold. Elsewhere the text must
+    stay as read."""
     from extractor.ocr_repair import PROSE_RULES, text_repairs
     assert text_repairs(read, PROSE_RULES)[0] == fixed
 
