@@ -72,6 +72,13 @@ def test_a_framed_checked_box_is_checked_and_a_garbled_label_is_a_blank_box():
     assert _record("datamule-0023")["not_subject_to_section_16"] is False
 
 
+def test_an_empty_box_with_a_blurred_frame_is_not_checked():
+    """At 200 dpi the blur of a box's frame reaches a fifth of the way in: counted as a tick, it
+    read the empty Section 16 box of this filing (and 6 more of the corpus scans) as checked, at
+    0.99 confidence."""
+    assert _record("datamule-0073", "scan-200.pdf")["not_subject_to_section_16"] is False
+
+
 def test_a_lone_x_tesseract_dropped_still_checks_its_option():
     """Each of the three owners is a 10% owner: the 'X' before '10% Owner' stands alone in its
     slot and Tesseract's page reading drops it for some owners; seen in the ink, every owner is a
