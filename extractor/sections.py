@@ -119,6 +119,10 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     out["street1"] = _cand(street_lines[0] if street_lines else [], label, structure=structure)
     out["street2"] = _cand([t for ln in street_lines[1:] for t in ln], label, structure=structure)
     out.update(split_city_line(city_toks, city_caps, label * (1.0 if structure == 1.0 else 0.9), em))
+    state = out["state"]
+    if lay.flow.doc.is_ocr and isinstance(state.value, str) and len(state.value) == 2 and state.value.isalpha():
+        # a state is a postal code, in capitals; OCR tells "co" from "CO" by the letters' height only
+        state.value = state.value.upper()
     return out
 
 

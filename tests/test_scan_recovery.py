@@ -151,6 +151,12 @@ def test_a_text_cell_with_one_garbled_word_is_read_again():
     assert right >= 4, right          # 3 of the 7 before
 
 
+def test_a_state_code_comes_out_upper_case():
+    """A state is a postal code in capitals; OCR read this one "co" (the case of C and O is only
+    their height)."""
+    assert _record("rsecbuy-0038")["reporting_owners"][0]["state"] == "CO"
+
+
 def test_short_labels_have_their_ocr_lookalikes():
     from extractor.match import _lookalikes
     assert "(0)" in _lookalikes("(d)") and "(d)" in _lookalikes("(o)")
