@@ -141,6 +141,9 @@ def test_doubtful_cells_are_read_again_from_the_scan_image():
     (["By", "Trust", "re)", "-"], "By Trust"),
     (["Stock", "Option", "(right", "to", "buy", ")"], "Stock Option (right to buy )"),   # a real parenthesis stays
     (["|", "a)"], "| a)"),                                     # nothing real left: untouched
+    (["By", "Trust!"], "By Trust"),                            # a glued mark read as "!"
+    (["See", "Footnote?!"], "See Footnote"),
+    (["By", "Trust", "(1)!"], "By Trust (1)!"),                # a mark word is not a text word's end
 ])
 def test_junk_words_of_a_scanned_text_cell(words, kept):
     """What OCR makes of table rules and of marks' remains is dropped from a text cell; a
