@@ -106,18 +106,20 @@ def _drop_junk(row: Row, band: Band) -> None:
     keep = [t for t in toks if t.word.sup or not _RULE_JUNK.match(t.text)]
     while len(keep) > 1 and not keep[-1].word.sup and _TAIL_JUNK.match(keep[-1].text):
         keep.pop()
-    if keep and not keep[-1].word.sup and _without_bang(keep[-1].text) != keep[-1].text:
-        last, text = keep[-1], _without_bang(keep[-1].text)
+    if keep and not keep[-1].word.sup and (text := _without_bang(keep[-1].text)) != keep[-1].text:
+        last = keep[-1]
         keep[-1] = dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))
     if keep != toks and any(sum(ch.isalpha() for ch in t.text) >= 2 for t in keep):
         row.cells[band.leaf.key] = keep
 
 
 def _without_bang(text: str) -> str:
-    """A text cell's word less a "!" or "?" at its end: what a mark's parenthesis glued to the word
-    is read as ("Trust!", "See Footnote?!"); none of the corpus's 4,953 table text cells has one."""
-    stripped = text.rstrip("!?")
-    return stripped if any(ch.isalpha() for ch in stripped) else text
+    """A text cell's text (or last word) less a "!" or "?" ending its last word: what a mark's
+    parenthesis glued to the word is read as ("Trust!", "See Footnote?!"); none of the corpus's
+    4,953 table text cells has one. A last word of nothing else is left alone."""
+    head, sep, last = text.rpartition(" ")
+    stripped = last.rstrip("!?")
+    return head + sep + stripped if any(ch.isalpha() for ch in stripped) else text
 
 
 def _mean_conf(value: list[Tok]) -> float:
@@ -181,7 +183,7 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     # a mark the page's reading left glued in the words comes back at the end of the re-read
     # ("See footnote (4)"): it stays a mark, not part of the text
     text, ids = split_marks(got[0])
-    text = " ".join(text.split()[:-1] + [_without_bang(text.split()[-1])]) if text else text
+    text = _without_bang(text)
     if not text:
         return 0
     extra = [_mark_tok(f"({i})", got[1], box_pt, page.number, off, value) for i in ids

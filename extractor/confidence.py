@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .candidate import Cand
 from .model import Issue
+from .page import OCR_KINDS
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 REPAIR_NOTE = "OCR repair: "      # the note ocr_repair leaves on a value it re-read
@@ -66,7 +67,7 @@ def base_key(path: str, style: str, ev: dict[str, float] | None = None) -> str:
     LOW_DPI have their own (at 150 dpi about three times as many fields are wrong as at 200-300).
     A page image is read as a scan is, and shares its rates."""
     low = ev is not None and 0 < ev.get("dpi", 0) < LOW_DPI
-    return f"{group_of(path)}|{'scan' if style == 'image' else style}{'@low-dpi' if low else ''}"
+    return f"{group_of(path)}|{'scan' if style in OCR_KINDS else style}{'@low-dpi' if low else ''}"
 
 
 def evidence_of(c: Cand, issues: list[Issue], dpi: float | None = None) -> dict[str, float]:
@@ -101,7 +102,7 @@ def _models() -> dict:
 
 
 def family(style: str) -> str:
-    return "scan" if style in ("scan", "image") else "digital"
+    return "scan" if style in OCR_KINDS else "digital"
 
 
 def probability(model: dict, path: str, ev: dict[str, float], style: str) -> float:

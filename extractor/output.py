@@ -42,8 +42,9 @@ def leaves(draft: dict) -> Iterator[tuple[str, Cand]]:
 def row_marks(row: dict) -> Cand:
     """The row's footnote marks as a whole (`...footnote_ids`, a contract extension): the claim
     that no cell of the row carries a mark the map lacks. A mark that was missed has no leaf of its
-    own, so the doubt that one was is carried here; the evidence is the row's (`_marks`, set by the
-    assembler: its words, read on a scan with the OCR's confidence)."""
+    own, so the doubt that one was is carried here. `_marks` (set by the assembler) holds no words,
+    only the row's band as its place: the confidence is the base rate of such rows in the input's
+    kind (and resolution, for scans)."""
     claim = row.get("_marks") or Cand(kind="row_marks")
     return dataclasses.replace(claim, value={g: fc.value for g, fc in row["footnote_ids"].items()})
 

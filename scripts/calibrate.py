@@ -58,7 +58,7 @@ def run_case(args) -> list[tuple[list[float], int, str]] | None:
     truth = score.truth_of(score.load_json((Path(case) / "truth.json").read_text()))
     leaves, _ = score.compare_records(truth, out["record"])
     ok = {lf.path: lf.ok for lf in leaves}
-    ok.update(row_marks_complete(truth, out["record"]))
+    ok.update(row_marks_complete(truth, out["record"], score.TABLES))
     rows = []
     for f in out["fields"]:
         if f["path"] in ok and "evidence" in f:
@@ -67,12 +67,12 @@ def run_case(args) -> list[tuple[list[float], int, str]] | None:
     return rows
 
 
-def row_marks_complete(truth: dict, pred: dict) -> dict[str, bool]:
+def row_marks_complete(truth: dict, pred: dict, tables) -> dict[str, bool]:
     """`<table>[i].footnote_ids` (output.row_marks) -> right when every cell the truth marks has
-    marks in the prediction (a missed mark has no leaf of its own for the scorer's comparison)."""
+    marks in the prediction (a missed mark has no leaf of its own for the scorer's comparison).
+    `tables`: the record's table sections (the scorer's)."""
     out = {}
-    for sec in ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions",
-                "derivative_holdings"):
+    for sec in tables:
         for i, (tr, pr) in enumerate(zip(truth.get(sec) or [], pred.get(sec) or [])):
             tf, pf = tr.get("footnote_ids") or {}, pr.get("footnote_ids") or {}
             out[f"{sec}[{i}].footnote_ids"] = all(pf.get(k) for k, v in tf.items() if v)
