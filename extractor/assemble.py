@@ -255,6 +255,9 @@ _MARK_TOKEN = re.compile(r"^(?:\(\d{1,3}\))+$")
 _MARK_ID = re.compile(r"\((\d{1,3})\)")
 
 
+MARK_HEIGHT_SHARE = 0.8    # a "(n)" less tall than this share of the word before it is a superscript
+
+
 def split_cell(toks: list[Tok], explicit: bool, em: float) -> tuple[list[Tok], list[str], list[Tok]]:
     """A cell's words -> (value words, footnote mark ids, mark words).
 
@@ -279,8 +282,12 @@ def _is_mark(t: Tok, before: list[Tok], explicit: bool, em: float) -> bool:
     if not explicit:
         return True
     prev = [u for u in before if u.line == t.line and not _MARK_TOKEN.match(u.text)]
-    # a superscript a text dump printed apart from its value stands further off than one space
-    return not prev or t.x0 - prev[-1].x1 > 1.2 * em
+    if not prev:
+        return True
+    # a superscript a text dump printed apart from its value stands further off than one space;
+    # one OCR did not flag is printed smaller than its value ("LP" 9.7 pt, "(1)" 6.8 pt)
+    small = t.bottom - t.top < MARK_HEIGHT_SHARE * (prev[-1].bottom - prev[-1].top)
+    return small or t.x0 - prev[-1].x1 > 1.2 * em
 
 
 def _edge_margin(band, t: Tok, em: float) -> float:

@@ -150,6 +150,11 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     crop = _cell_ink(page, BBox(x0, row.top - off, x1, row.bottom - off), [t.word.bbox for t in marks], flow.em,
                      at, MIN_CAP_SHARE if value else MIN_CAP_SHARE_EMPTY)
     if crop is None:
+        if kind != "text" and value and not looks_like(kind, " ".join(t.text for t in value)):
+            # words that are no value over a cell without a glyph of a character's size: what
+            # OCR made of an empty cell's frame and paper ("my" in a blank V cell)
+            row.cells[band.leaf.key] = marks
+            return 1
         return 0
     img, box_pt, lines = crop
     api.SetPageSegMode(PSM_LINE if lines == 1 else PSM_BLOCK)

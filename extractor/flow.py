@@ -21,9 +21,16 @@ _TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d
                             "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2010": "-", "\u2011": "-"})
 
 
-def norm(s: str) -> str:
+# OCR reads a round bracket as a curly or square one ("{A)", "(D]"); no label has either, so on
+# OCR'd pages a word is compared with them made round.
+_OCR_BRACKETS = str.maketrans("{[]}", "(())")
+
+
+def norm(s: str, ocr: bool = False) -> str:
     """Text as labels are compared: NFKC, lower case, plain quotes and dashes, single spaces."""
     s = unicodedata.normalize("NFKC", s).translate(_TRANSLATE).lower()
+    if ocr:
+        s = s.translate(_OCR_BRACKETS)
     return " ".join(s.split())
 
 
@@ -139,6 +146,7 @@ def build_flow(doc: Document) -> Flow:
     y0 = 0.0
     heights = [w.bbox.height for p in doc.pages for w in p.words if w.bbox.height > 0]
     em = statistics.median(heights) if heights else 10.0
+    ocr = doc.is_ocr
     for page in doc.pages:
         page_top[page.number] = y0
         page_height[page.number] = page.height
@@ -147,7 +155,7 @@ def build_flow(doc: Document) -> Flow:
         current: Line | None = None
         line_cy = 0.0
         for w in placed:
-            t = Tok(len(toks), w, norm(w.text), w.bbox.x0, y0 + w.bbox.top, w.bbox.x1, y0 + w.bbox.bottom)
+            t = Tok(len(toks), w, norm(w.text, ocr), w.bbox.x0, y0 + w.bbox.top, w.bbox.x1, y0 + w.bbox.bottom)
             if current is None or t.cy - line_cy > tol:
                 current = Line(len(lines), page.number)
                 lines.append(current)
