@@ -14,7 +14,7 @@ from .grid import Grid, Row
 from .layout import Layout, is_mark, mark_before
 from .match import Hit
 from .sections import (assemble_footer, parse_name_address, parse_relationship, reading_lines)
-from .values import parse, parse_date
+from .values import MARK_WORD, parse, parse_date
 
 NON_DERIVATIVE_TX = ["security_title", "transaction_date", "deemed_execution_date", "transaction_code",
                      "voluntarily_reported", "shares", "acquired_disposed_code", "price_per_share",
@@ -251,7 +251,6 @@ def _row_record(lay: Layout, g: Grid, row: Row) -> tuple[str, dict]:
     return section, rec
 
 
-_MARK_TOKEN = re.compile(r"^(?:\(\d{1,3}\))+$")
 _MARK_ID = re.compile(r"\((\d{1,3})\)")
 
 
@@ -267,7 +266,7 @@ def split_cell(toks: list[Tok], explicit: bool, em: float) -> tuple[list[Tok], l
     mark."""
     value, ids, marks = [], [], []
     for k, t in enumerate(toks):
-        m = _MARK_TOKEN.match(t.text)
+        m = MARK_WORD.match(t.text)
         if m and _is_mark(t, toks[:k], explicit, em):
             ids.extend(_MARK_ID.findall(t.text))
             marks.append(t)
@@ -281,7 +280,7 @@ def _is_mark(t: Tok, before: list[Tok], explicit: bool, em: float) -> bool:
         return t.word.sup
     if not explicit:
         return True
-    prev = [u for u in before if u.line == t.line and not _MARK_TOKEN.match(u.text)]
+    prev = [u for u in before if u.line == t.line and not MARK_WORD.match(u.text)]
     if not prev:
         return True
     # a superscript a text dump printed apart from its value stands further off than one space;

@@ -34,7 +34,7 @@ from .layout import Layout
 from .page import Page, Word
 from .sources.marks import MARK_CHARS
 from .sources.tesswords import ASCENT, DESCENT
-from .values import TRANSACTION_CODES, looks_like, split_marks
+from .values import MARK_WORD, TRANSACTION_CODES, looks_like, split_marks
 
 _RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
 _TAIL_JUNK = re.compile(r"^(?:[@®©°*^~<>=_—–-]+|[^\s()]{1,2}\)+)$")   # a mark's remains after the text
@@ -55,6 +55,8 @@ TEXT_WORD_DOUBT = 0.7    # ... or with a word read with less than this ("235 foo
 TEXT_SURE = 0.85         # ... and the re-read taken when Tesseract is at least this sure of it
 TEXT_GAIN = 0.1          # ... and this much surer than of the first reading (0.2 refused "By Reinvent
                          # i Sponsor LLC" at 0.83 -> "By Reinvent Sponsor LLC" at 0.95; scan-200 0.9091 -> 0.9102)
+SPECK_HEIGHT = 0.5       # a text cell's word less tall than this share of its words' median ...
+SPECK_CHARS = 3          # ... and of at most this many characters is dust, not a word
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
 INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
 RULE_ROW_SHARE = 0.6     # a pixel row this much ink across the cell is a horizontal rule
@@ -99,18 +101,32 @@ def reread_cells(lay: Layout) -> int:
 
 def _drop_junk(row: Row, band: Band) -> None:
     """A text cell's words less what OCR made of rules and marks: a word of bars, brackets or
-    quotes alone anywhere ("See | Footnote"), and at the end a word of dashes or symbols or a
-    mark's closing half ("See Footnote @)", "LP a)"), when real words stay; and the "!" a raised
-    mark glued to the last word is read as ("Trust!")."""
+    quotes alone anywhere ("See | Footnote"), a speck read as a letter (_speck), and after the
+    last real word a word of dashes or symbols or a mark's closing half ("See Footnote @)",
+    "LP a)"), when real words stay; and the "!" a raised mark glued to the last word is read as
+    ("Trust!"). The cell's marks stay where they are."""
     toks = row.cells.get(band.leaf.key, [])
-    keep = [t for t in toks if t.word.sup or not _RULE_JUNK.match(t.text)]
-    while len(keep) > 1 and not keep[-1].word.sup and _TAIL_JUNK.match(keep[-1].text):
-        keep.pop()
-    if keep and not keep[-1].word.sup and (text := _without_bang(keep[-1].text)) != keep[-1].text:
-        last = keep[-1]
-        keep[-1] = dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))
+    keep = [t for t in toks if not _speck(t, toks) and (_is_mark(t) or not _RULE_JUNK.match(t.text))]
+    value = [t for t in keep if not _is_mark(t)]
+    while len(value) > 1 and _TAIL_JUNK.match(value[-1].text):
+        keep.remove(value.pop())
+    if value and (text := _without_bang(value[-1].text)) != value[-1].text:
+        last = value[-1]
+        keep[keep.index(last)] = dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))
     if keep != toks and any(sum(ch.isalpha() for ch in t.text) >= 2 for t in keep):
         row.cells[band.leaf.key] = keep
+
+
+def _is_mark(t: Tok) -> bool:
+    return bool(t.word.sup) or bool(MARK_WORD.match(t.text))
+
+
+def _speck(t: Tok, cell: list[Tok]) -> bool:
+    """A word of a few characters printed less than half as tall as the cell's words: dust or a
+    mark's remains read as a letter ("By Trust a": the "a" 3.2 pt tall beside words of 8.6)."""
+    heights = sorted(u.bottom - u.top for u in cell if not _is_mark(u))
+    return (not _is_mark(t) and len(t.text) <= SPECK_CHARS
+            and t.bottom - t.top < SPECK_HEIGHT * heights[len(heights) // 2])
 
 
 def _without_bang(text: str) -> str:

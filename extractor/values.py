@@ -15,6 +15,7 @@ import regex as re
 TRANSACTION_CODES = frozenset("PSVADFIMCEHOXGLWZJKU")
 
 _MARK = re.compile(r"\((\d{1,3})\)")
+MARK_WORD = re.compile(r"^(?:\(\d{1,3}\))+$")        # a word that is footnote marks only: "(1)", "(2)(3)"
 _TRAILING_MARKS = re.compile(r"(?:\s*\(\d{1,3}\))+\s*$")
 _LEADING_MARKS = re.compile(r"^\s*(?:\(\d{1,3}\)\s*)+")
 
