@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import regex as re
 
+from rapidfuzz import fuzz
+
 from .candidate import Cand, from_parsed
 from .checkbox_ink import mark_in_slot
 from .flow import Tok, join_words, norm, wrap_certainty
@@ -24,6 +26,8 @@ _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
 _FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
 OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may pass over
+TAIL_REMAINS_WORDS = 4    # an option label's damaged "(specify below)" is at most this many words ...
+TAIL_REMAINS_SCORE = 80   # ... that read as part of it this well (rapidfuzz partial ratio)
 
 
 # ---------------------------------------------------------------------------- reading order
@@ -253,9 +257,23 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
         title, spec, s = [], rest, 1.0
     else:
         title, spec, s = rest, [], 1.0 if officer or not rest else 0.7
-    out["officer_title"] = _cand(title, base, structure=s)
-    out["other_text"] = _cand(spec, base, structure=s)
+    tails = lay.template.relationship.tails
+    out["officer_title"] = _cand(_without_tail_remains(title, tails), base, structure=s)
+    out["other_text"] = _cand(_without_tail_remains(spec, tails), base, structure=s)
     return out
+
+
+def _without_tail_remains(toks: list[Tok], tails: list[str]) -> list[Tok]:
+    """The words less a leading "(specify below)" or "(give title below)" that OCR damaged past
+    the exact match ("(speci b elow)", "bel elow)", "(specify helow)"): the longest run of first
+    words that reads as part of a tail, TAIL_REMAINS_SCORE or better."""
+    keys = [norm(t).replace(" ", "") for t in tails]
+    cut, text = 0, ""
+    for n, t in enumerate(toks[:TAIL_REMAINS_WORDS], 1):
+        text += t.norm
+        if len(text) >= 4 and max(fuzz.partial_ratio(text, k) for k in keys) >= TAIL_REMAINS_SCORE:
+            cut = n
+    return toks[cut:]
 
 
 def _columns_apart(rest: list[Tok], other_hit: Hit | None, em: float) -> tuple[list[Tok], list[Tok]] | None:

@@ -231,3 +231,74 @@ def test_a_period_and_a_comma_swapped_in_running_text(read, fixed):
     from extractor.ocr_repair import PROSE_RULES, text_repairs
     assert text_repairs(read, PROSE_RULES)[0] == fixed
 
+
+
+def test_a_stacked_sub_header_read_with_a_curly_bracket_keeps_its_column():
+    """"(A) or (D)" is printed on three lines; this scan reads it "{A)" / "or" / "(0)". Not found,
+    its band was guessed from the template's widths and the "D" of all 18 rows fell into the
+    Amount column: every A/D code came out null."""
+    got = _record("datamule-0290")["non_derivative_transactions"]
+    assert len(got) == 18
+    assert sum(g["acquired_disposed_code"] == "D" for g in got) >= 17
+
+
+def test_an_empty_v_cell_read_as_a_word_is_not_voluntary_and_not_unknown():
+    """Tesseract reads the frame and paper of this filing's empty V cells at 200 dpi as "my",
+    "i", "fey": no V, but the flag came out null on every row instead of false."""
+    got = _record("datamule-0290", "scan-200.pdf")["non_derivative_transactions"]
+    assert sum(g["voluntarily_reported"] is False for g in got) >= 17
+
+
+def test_a_small_unflagged_mark_after_a_text_cell_is_a_footnote():
+    """"By The Founders Fund IV, LP(1)": where the mark module leaves the "(1)" undecided it was
+    taken as text ("... LP (1)") and the footnote lost. Printed smaller than "LP", it is a mark."""
+    got = _record("datamule-0142", "scan-200.pdf")["non_derivative_transactions"]
+    want = _truth("datamule-0142")["non_derivative_transactions"]
+    rows = [i for i, w in enumerate(want) if w["footnote_ids"].get("nature_of_ownership") == ["1"]]
+    assert len(rows) >= 5
+    assert not any("(1)" in (got[i]["nature_of_ownership"] or "") for i in rows)
+    assert sum(got[i]["footnote_ids"].get("nature_of_ownership") == ["1"] for i in rows) >= len(rows) - 2
+
+
+def _tok(text: str, x0: float, height: float, sup=None, i: int = 0):
+    from extractor.flow import Tok, norm
+    from extractor.geometry import BBox
+    from extractor.page import Word
+    word = Word(text, BBox(x0, 10.0, x0 + 5.0 * len(text), 10.0 + height), 1, conf=0.9, sup=sup)
+    return Tok(i, word, norm(text), x0, 10.0, x0 + 5.0 * len(text), 10.0 + height, 0)
+
+
+def test_a_speck_read_as_a_letter_leaves_a_text_cell_but_a_small_mark_stays():
+    """"By Trust a": the "a" is 3.2 pt tall beside words of 8.6, dust or a mark's remains. A
+    small "(2)" is a mark (assemble.split_cell takes it), and a short word of full size is text."""
+    from extractor.cell_reread import _speck
+    cell = [_tok("By", 0, 8.6), _tok("Trust", 15, 8.6), _tok("(2)", 45, 4.0), _tok("a", 60, 3.2)]
+    assert [t.text for t in cell if not _speck(t, cell)] == ["By", "Trust", "(2)"]
+    cell = [_tok("By", 0, 8.6), _tok("JRM", 15, 8.6), _tok("Rev.", 35, 8.6), _tok("Trust", 60, 8.6)]
+    assert not any(_speck(t, cell) for t in cell)
+
+
+def test_a_small_unflagged_mark_word_is_a_mark_and_a_full_size_one_text():
+    from extractor.assemble import split_cell
+    small = [_tok("LP", 0, 9.7, i=1), _tok("(1)", 11, 6.8, i=2)]
+    full = [_tok("Stock", 0, 9.0, i=1), _tok("(2)", 27, 9.0, i=2)]
+    assert split_cell(small, True, 9.0)[1] == ["1"]
+    assert split_cell(full, True, 9.0)[1] == []          # "Class B Common Stock (2)" is a title
+
+
+@pytest.mark.parametrize("words, kept", [
+    ("bel elow) Interim CEO & Interim CFO", "Interim CEO & Interim CFO"),
+    ("(speci b elow)", ""),
+    ("(specify helow)", ""),
+    ("below ) PRESIDENT AND CEO", "PRESIDENT AND CEO"),
+    ("Chief Executive Officer", "Chief Executive Officer"),
+    ("See Remarks", "See Remarks"),
+    ("EVP, General Counsel", "EVP, General Counsel"),
+])
+def test_what_ocr_left_of_an_option_label_is_not_the_title(words, kept):
+    """"Officer (give title below)" and "Other (specify below)" damaged by OCR past the exact
+    match ended up as the title or the other text ("(speci b elow)", "bel elow) Interim CEO")."""
+    from extractor.sections import _without_tail_remains
+    toks = [_tok(w, 10.0 * k, 8.0, i=k) for k, w in enumerate(words.split())]
+    tails = ["(give title below)", "(specify below)"]
+    assert " ".join(t.text for t in _without_tail_remains(toks, tails)) == kept
