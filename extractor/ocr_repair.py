@@ -36,6 +36,7 @@ from .confidence import REPAIR_NOTE
 from .model import Issue
 from .output import leaves, record_dict
 from .repair import Repair, candidates
+from .spelling import WORD, respell
 from .validate import _expected_ad, validate_record
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
@@ -166,21 +167,31 @@ def text_repairs(text: str, rules: tuple[TextRule, ...]) -> tuple[str, list[tupl
     return text, done
 
 
-def _rules_for(path: str) -> tuple[TextRule, ...]:
+# table text cells whose words are common English ("See footnote", "Stock Option"), unlike names
+WORDY_CELLS = (".security_title", ".underlying_security_title", ".nature_of_ownership")
+
+
+def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
     if path.startswith("signatures[") and path.endswith(".name"):
         return SIGNATURE_RULES
     if (path.startswith("footnotes[") and path.endswith(".text")) or path == "remarks":
-        return PROSE_RULES
+        return PROSE_RULES + (spelling,)
+    if path.endswith(WORDY_CELLS):
+        return (spelling,)
     return ()
 
 
 def _repair_text(draft: dict) -> list[Issue]:
     """Signature names and running text repaired by the rules above (SIGNATURE_RULES: a garbled
-    "/s/", filings being signed electronically "/s/ Name", and a name's comma; PROSE_RULES); the
-    value's fit drops as for any repair, and each change is an issue."""
+    "/s/", filings being signed electronically "/s/ Name", and a name's comma; PROSE_RULES) and
+    misread words of running text and table text cells respelled (spelling.py: "foomote" ->
+    "footnote"); the value's fit drops as for any repair, and each change is an issue."""
     out = []
-    for path, c in leaves(draft):
-        rules = _rules_for(path)
+    found = [(path, c) for path, c in leaves(draft)]
+    seen = {m.group().lower() for _p, c in found if isinstance(c.value, str) for m in WORD.finditer(c.value)}
+    spelling: TextRule = ("misread word", WORD, lambda m: respell(m.group(), seen))
+    for path, c in found:
+        rules = _rules_for(path, spelling)
         if not rules or not isinstance(c.value, str):
             continue
         fixed, done = text_repairs(c.value, rules)

@@ -1,0 +1,56 @@
+"""OCR'd words respelled where one glyph confusion explains them (extractor/spelling.py)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.spelling import WORD, respell
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.parametrize("read, seen, printed", [
+    ("foomote", (), "footnote"),             # "tn" read as one "m"
+    ("Retum", ("return",), "Return"),
+    ("Foomote", ("footnote",), "Footnote"),  # a capitalized word: to a word the document has
+    ("Foomote", (), None),                   # ... and only then
+    ("Duckles", ("duckies",), "Duckies"),    # (which is why it needs the document's word)
+    ("Duckles", (), None),                   # a name one confusion from "duckies" stays
+    ("footnote", (), None),                  # a word stays
+    ("tum", (), None),                       # too short to tell "turn" from "tun"
+    ("viii", (), None),                      # a roman numeral, not a misread "vul"
+    ("McKesson", (), None),                  # mixed case: a name
+    ("1O,5OO", (), None),                    # not a word: numbers are repair.py's
+])
+def test_respell(read, seen, printed):
+    assert respell(read, set(seen)) == printed
+
+
+def _strings(v):
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from _strings(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from _strings(x)
+    elif isinstance(v, str):
+        yield v
+
+
+def test_no_word_of_a_filing_as_filed_is_respelled():
+    """Every word of every truth record in the corpus (names, tickers, Latin, acronyms, 62,776
+    words), with the record's own words as what the document has: a repair here would turn right
+    text wrong on every scan of it ("Duckles" -> "Duckies", "viii" -> "vul")."""
+    files = sorted(CORPUS.glob("**/truth.json"))
+    assert len(files) > 250
+    changed, n = [], 0
+    for f in files:
+        strings = list(_strings(json.loads(f.read_text())))
+        seen = {m.group().lower() for s in strings for m in WORD.finditer(s)}
+        for s in strings:
+            for m in WORD.finditer(s):
+                n += 1
+                if (r := respell(m.group(), seen)) is not None:
+                    changed.append((f.parent.name, m.group(), r))
+    assert n > 50_000
+    assert changed == []
