@@ -33,7 +33,8 @@ from .grid import Band, Row
 from .layout import Layout
 from .page import Page, Word
 from .sources.marks import MARK_CHARS
-from .sources.tesswords import ASCENT, DESCENT
+from .sources.ocr import STRAIGHT_QUOTES
+from .sources.tesswords import ASCENT, DESCENT, QUOTES
 from .values import MARK_WORD, TRANSACTION_CODES, looks_like, split_marks
 
 _RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
@@ -204,13 +205,20 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     # a mark the page's reading left glued in the words comes back at the end of the re-read
     # ("See footnote (4)"): it stays a mark, not part of the text
     text, ids = split_marks(got[0])
-    text = _without_bang(text)
+    text = _without_bang(" ".join(_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split()))
     if not text:
         return 0
     extra = [_mark_tok(f"({i})", got[1], box_pt, page.number, off, value) for i in ids
              if f"({i})" not in {t.text for t in marks}]
     _replace(row, band, value, marks + extra, text, got[1], box_pt, page.number, off)
     return 1
+
+
+def _unquoted(word: str) -> str:
+    """A word less the quote Tesseract puts before a first letter at a rule or a round capital
+    ("'Common Stock"), as tesswords.drop_rules does for the page's words."""
+    bare = word.lstrip("".join(QUOTES))
+    return bare if bare[:1].isalnum() else word
 
 
 def _mark_tok(text: str, conf: float, box: BBox, page: int, off: float, value: list[Tok]) -> Tok:
