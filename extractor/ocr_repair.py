@@ -96,6 +96,8 @@ SENTENCE_STARTS = ("The", "These", "This", "Each", "In", "As", "Upon", "Prior", 
 _SENTENCE_COMMA = re.compile(rf"(?<=[a-z)]{{2}}),(?= (?:{'|'.join(SENTENCE_STARTS)})\b)")
 _SUFFIX_PERIOD = re.compile(r"\b([A-Za-z']*[a-z][A-Za-z']*)\.(?= (?:Inc|Ltd|LLC|LP|L\.P\.)\b)")
 _FINAL_COMMA = re.compile(r",$")
+# no signature of the 485 ends with a comma: one read there is an abbreviation's period ("Jr,") or dust
+_SIGNATURE_END = re.compile(r"\b(\w+),$")
 # Amounts in running text: "$0,0001" and "$8,786,700,61" are no thousands grouping, so their last
 # comma is a decimal point; a price range "$183,005 to $183.94" runs low to high within RANGE_SPAN
 # (all 389 ranges of the corpus's footnotes do), which decides which separator was misread.
@@ -142,6 +144,7 @@ TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
 SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("conformed signature", _CONFORMED, lambda m: None if m.group(0) == "/s/" else "/s/"),
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
+    ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
 )
 PROSE_RULES: tuple[TextRule, ...] = (
     ("period", _SENTENCE_COMMA, lambda m: "."),
@@ -173,7 +176,7 @@ WORDY_CELLS = (".security_title", ".underlying_security_title", ".nature_of_owne
 
 def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
     if path.startswith("signatures[") and path.endswith(".name"):
-        return SIGNATURE_RULES
+        return SIGNATURE_RULES + (spelling,)
     if (path.startswith("footnotes[") and path.endswith(".text")) or path == "remarks":
         return PROSE_RULES + (spelling,)
     if path.endswith(WORDY_CELLS):

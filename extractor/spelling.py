@@ -23,11 +23,11 @@ CONFUSIONS: dict[str, tuple[str, ...]] = {
     "m": ("rn", "tn", "in", "nn"), "rn": ("m",), "nn": ("m",), "in": ("m",),
     "l": ("i", "t"), "i": ("l", "t"), "t": ("l", "i"),
     "cl": ("d",), "d": ("cl",), "ii": ("u",), "u": ("ii", "n"), "n": ("u",),
-    "li": ("h",), "h": ("li", "b"), "b": ("h",), "c": ("e",), "e": ("c",), "vv": ("w",), "w": ("vv",),
+    "li": ("h",), "h": ("li", "b"), "b": ("h",), "c": ("e",), "e": ("c", "f"), "vv": ("w",), "w": ("vv",),
 }
 MAX_SWAPS = 2
 MIN_LETTERS = 4          # shorter words have too many neighbours to tell which was printed
-WORD = re.compile(r"(?<![\p{L}\d'-])\p{L}{4,}(?![\p{L}\d'-])")
+WORD = re.compile(r"(?<![\p{L}\d'])\p{L}{4,}(?![\p{L}\d'])")   # hyphenated: each part ("In-Eact")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)     # "viii" is no misread "vul"
 _WORDS_FILE = Path(__file__).parent / "data" / "english_words.txt.gz"
 

@@ -187,10 +187,13 @@ def test_a_garbled_conformed_signature_prefix(read, fixed):
     ("/s/ John A. Smith, Attorney", []),                        # an initial's own period
     ("B. Riley Financial, Inc. Name: Bryant Riley", []),
     ("/s/ Lora Blum, Attorney-In-Fact", []),
+    ("Name: Christopher Lee, Title: Assistant Secretary,", [("final comma", "Secretary,", "Secretary")]),
+    ("For: John Frederick Runkel, Jr,", [("final comma", "Jr,", "Jr.")]),     # an abbreviation's period
 ])
 def test_a_comma_read_as_a_period_after_a_name(read, repairs):
     """Tesseract reads the comma after a signer's name as a period at 150-300 dpi ("Blum. Attorney");
-    the periods a signature really holds (abbreviations, initials) must stay."""
+    the periods a signature really holds (abbreviations, initials) must stay. No signature ends
+    with a comma: one read there is dust, or an abbreviation's period."""
     from extractor.ocr_repair import SIGNATURE_RULES, text_repairs
     assert text_repairs(read, SIGNATURE_RULES)[1] == repairs
 
