@@ -120,8 +120,10 @@ def _raised_marks(api, flow, page: Page, band: Band, value: list[Tok], marks: li
     off = flow.page_top[page.number]
     s = page.image_dpi / 72.0
     reach = 0.5 * flow.em * CAP_PER_EM * s      # the crop reaches half a capital above the words
-    X0 = max(0, int(min([max(0.0, band.x0)] + [t.x0 for t in value]) * s))
-    X1 = min(page.image.width, int(max([min(page.width, band.x1)] + [t.x1 for t in value]) * s) + 1)
+    left, right = page.cell_edges(sum(t.x0 + t.x1 for t in value) / (2 * len(value)),
+                                  min(t.top for t in value) - off, max(t.bottom for t in value) - off)
+    X0 = max(0, int(max(left, min([max(0.0, band.x0)] + [t.x0 for t in value])) * s))
+    X1 = min(page.image.width, int(min(right, max([min(page.width, band.x1)] + [t.x1 for t in value])) * s) + 1)
     Y0 = max(0, int((min(t.top for t in value) - off) * s - reach))
     Y1 = min(page.image.height, int((max(t.bottom for t in value) - off) * s) + 1)
     if X1 - X0 < 3 or Y1 - Y0 < 3:
@@ -145,9 +147,13 @@ def _raised_marks(api, flow, page: Page, band: Band, value: list[Tok], marks: li
         base = (max(t.bottom for t in words) - off) * s - Y0 - DESCENT * cap
         glyphs = (bottom > base - RAISE * cap) & (top < base) & (height >= SPECK * cap) & (bottom < base + cap)
         spans = list(zip(left[glyphs], right[glyphs]))
+        # a mark follows its value: ink left of the line's first glyph is the cell before's mark,
+        # which a column band placed too far left reaches into
+        start = min(left[glyphs], default=0)
         cand = [k for k in range(len(left))
                 if SPECK * cap <= height[k] <= MARK_MAX * cap and bottom[k] <= base - RAISE * cap
-                and top[k] >= base - 1.8 * cap and not any(left[k] < x1 and x0 < right[k] for x0, x1 in spans)]
+                and top[k] >= base - 1.8 * cap and left[k] > start
+                and not any(left[k] < x1 and x0 < right[k] for x0, x1 in spans)]
         for cl in _clusters(sorted(cand, key=lambda k: left[k]), left, right, top, bottom, cap):
             box = (min(left[cl]), min(top[cl]), max(right[cl]), max(bottom[cl]))
             if box[3] - box[1] < MARK_MIN * cap or any(_overlaps(box, b) for b in taken):

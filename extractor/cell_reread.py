@@ -60,7 +60,8 @@ SPECK_HEIGHT = 0.5       # a text cell's word less tall than this share of its w
 SPECK_CHARS = 3          # ... and of at most this many characters is dust, not a word
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
 INK_SHARE = 0.75         # ink: darker than this share of the crop's paper level
-RULE_ROW_SHARE = 0.6     # a pixel row this much ink across the cell is a horizontal rule
+RULE_ROW_SHARE = 0.6     # a pixel row with one run of ink this much across the cell is a horizontal rule
+                         # (a run: a line of text fills a narrow cell's row with ink too, in glyphs)
 CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 MIN_CAP_SHARE = 0.5      # a value glyph is at least this share of the page's cap height (codes print small)
 MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6)
@@ -163,6 +164,11 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     off = flow.page_top[page.number]
     x0 = min([max(0.0, band.x0)] + [t.x0 for t in value])
     x1 = max([min(page.width, band.x1)] + [t.x1 for t in value])
+    # no further than the cell's borders: a band placed too far over reaches the next cell's mark
+    # ("(3)" of the price before a holding read "32,479,732")
+    mid = sum(t.x0 + t.x1 for t in value) / (2 * len(value)) if value else (x0 + x1) / 2
+    left, right = page.cell_edges(mid, row.top - off, row.bottom - off)
+    x0, x1 = max(x0, left), min(x1, right)
     at = (sum(t.cy for t in value) / len(value) - off) if value else None
     crop = _cell_ink(page, BBox(x0, row.top - off, x1, row.bottom - off), [t.word.bbox for t in marks], flow.em,
                      at, MIN_CAP_SHARE if value else MIN_CAP_SHARE_EMPTY)
@@ -257,7 +263,7 @@ def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: flo
     a = np.array(page.image.crop((X0, Y0, X1, Y1)))
     paper = np.uint8(np.percentile(a, 90))
     ink = a < paper * INK_SHARE
-    rule_rows = ink.mean(axis=1) > RULE_ROW_SHARE
+    rule_rows = _longest_runs(ink) > RULE_ROW_SHARE * ink.shape[1]
     for b in mark_boxes:                     # the cell's footnote marks keep their own words
         ink[max(0, int(b.top * s) - Y0):max(0, int(b.bottom * s) + 1 - Y0),
             max(0, int(b.x0 * s) - X0):max(0, int(b.x1 * s) + 1 - X0)] = False
@@ -332,6 +338,18 @@ def _read(api, img, dpi: float, spaces: bool = False, height: int = 0) -> tuple[
     if not spaces:
         text = text.replace(" ", "")
     return (text, max(0.0, min(1.0, api.MeanTextConf() / 100.0))) if text else None
+
+
+def _longest_runs(ink):
+    """Per pixel row, the length of its longest run of ink."""
+    import numpy as np
+    edge = np.zeros((ink.shape[0], 1), dtype=np.int8)
+    d = np.diff(np.concatenate([edge, ink.astype(np.int8), edge], axis=1), axis=1)
+    out = np.zeros(ink.shape[0], dtype=np.int64)
+    for y in np.flatnonzero(ink.any(axis=1)):
+        starts, ends = np.flatnonzero(d[y] == 1), np.flatnonzero(d[y] == -1)
+        out[y] = int((ends - starts).max())
+    return out
 
 
 def _between_rules(rule_rows) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ line = `TEXT_LINE_H` points) so that the one layout analyzer reads them like a p
 """
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -46,6 +47,20 @@ class Page:
                                    # centre to draw them on it)
     image: Image.Image | None = None   # OCR'd pages: the straightened grey page that was read (at image_dpi),
                                    # kept until doubtful table cells are read again (cell_reread.py), then dropped
+    rules: list[BBox] = field(default_factory=list)   # OCR'd pages: the vertical table rules taken out of the
+                                   # image before OCR (sources/rules.py), in points: the cell borders
+
+    def cell_edges(self, x: float, top: float, bottom: float) -> tuple[float, float]:
+        """The x of the nearest vertical rules left and right of `x` that pass between `top` and
+        `bottom` (a table cell's borders), in points; -inf / inf where there is none."""
+        left, right = -math.inf, math.inf
+        for r in self.rules:
+            if r.top < bottom and r.bottom > top:
+                if r.x1 <= x:
+                    left = max(left, r.x1)
+                elif r.x0 >= x:
+                    right = min(right, r.x0)
+        return left, right
 
     @property
     def em(self) -> float:

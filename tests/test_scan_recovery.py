@@ -305,3 +305,36 @@ def test_what_ocr_left_of_an_option_label_is_not_the_title(words, kept):
     toks = [_tok(w, 10.0 * k, 8.0, i=k) for k, w in enumerate(words.split())]
     tails = ["(give title below)", "(specify below)"]
     assert " ".join(t.text for t in _without_tail_remains(toks, tails)) == kept
+
+
+def test_a_mark_in_the_cell_before_is_not_the_next_cells_mark():
+    """This filing's "5." header is not read, so the holdings column is placed from the template's
+    widths, 8 pt left of its border, over the price's "(3)". The mark was taken for the holding's
+    too (13 rows with a footnote the filing does not give them). The ink search now stops at the
+    cell's borders (the rules found on the page) and looks only after the value's first glyph."""
+    got = _record("datamule-0275", "scan-200.pdf")["non_derivative_transactions"]
+    want = _truth("datamule-0275")["non_derivative_transactions"]
+    assert not any(w["footnote_ids"].get("shares_owned_following_transaction") for w in want)
+    assert sum(bool(g["footnote_ids"].get("shares_owned_following_transaction")) for g in got) <= 1
+
+
+def test_cell_edges_are_the_rules_either_side():
+    from extractor.geometry import BBox
+    from extractor.page import Page
+    page = Page(1, 612, 792, rules=[BBox(100, 50, 101, 300), BBox(160, 50, 161, 300), BBox(130, 400, 131, 500)])
+    assert page.cell_edges(120, 60, 80) == (101, 160)
+    assert page.cell_edges(120, 410, 420) == (float("-inf"), 130)     # only rules crossing the row count
+    assert Page(1, 612, 792).cell_edges(120, 60, 80) == (float("-inf"), float("inf"))
+
+
+def test_a_line_of_text_filling_a_narrow_cell_is_not_a_rule():
+    """A pixel row is a horizontal rule by one long run of ink, not by its share of ink: "See
+    footnote(4)" fills most of a 39 pt cell's width at its x-height, and taken for a rule its
+    line was cut off the re-read ("See footnote" -> "See")."""
+    import numpy as np
+    from extractor.cell_reread import _longest_runs
+    ink = np.zeros((3, 20), dtype=bool)
+    ink[0, :] = True                     # a rule
+    ink[1, ::2] = True                   # glyphs: half the row inked, in runs of one
+    ink[2, 3:9] = True
+    assert _longest_runs(ink).tolist() == [20, 1, 6]

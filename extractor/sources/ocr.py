@@ -28,7 +28,7 @@ from ..geometry import BBox
 from ..page import Page, Word
 from .imageprep import dark, prepare
 from .marks import second_look_at_marks
-from .rules import remove_rules
+from .rules import clear_rules
 from .tesswords import drop_rules, font_boxes, read_words
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -84,8 +84,9 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
     scan_dpi = dpi
     prepared, angle = prepare(img, dpi)
     ruled = prepared                # drop_rules looks for the rules Tesseract may still have read a glyph of
+    rules: list[tuple[int, int, int, int]] = []
     if settings.rules:
-        prepared = remove_rules(prepared, dpi)
+        prepared, rules = clear_rules(prepared, dpi)
     page_image = prepared           # what table cells are read again from (cell_reread.py)
     width, height = size if size is not None else (img.width * 72.0 / dpi, img.height * 72.0 / dpi)
     if settings.min_dpi and dpi < settings.min_dpi:
@@ -110,4 +111,6 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
     raw = [w for w in raw if w.text]
     words = [Word(w.text.translate(STRAIGHT_QUOTES), BBox(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale), number, conf=w.conf, sup=w.sup)
              for w, b in zip(raw, font_boxes(raw))]
-    return Page(number, width, height, words, image_dpi=scan_dpi, skew=angle, image=page_image)
+    to_pt = 72.0 / scan_dpi
+    return Page(number, width, height, words, image_dpi=scan_dpi, skew=angle, image=page_image,
+                rules=[BBox(x0 * to_pt, y0 * to_pt, x1 * to_pt, y1 * to_pt) for x0, y0, x1, y1 in rules])

@@ -93,16 +93,25 @@ def underline_mask(ink: np.ndarray, dpi: float, rules: np.ndarray) -> np.ndarray
 
 def remove_rules(grey: Image.Image, dpi: float) -> Image.Image:
     """The greyscale page with its vertical table rules and its underlines painted the paper's colour."""
+    return clear_rules(grey, dpi)[0]
+
+
+def clear_rules(grey: Image.Image, dpi: float) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
+    """remove_rules, and the vertical rules it took out as pixel boxes (x0, top, x1, bottom): the
+    cell borders, which parts of the pipeline that cut cells out of the page stop at."""
+    import cv2
     a = np.asarray(grey)
     ink = dark(grey, RULE_INK)
     mask = rule_mask(grey, dpi, ink)
+    n, _labels, st, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    rules = [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in st[1:, :4]]
     mask |= underline_mask(ink, dpi, mask)
     if not mask.any():
-        return grey
+        return grey, rules
     # the paper's typical grey, not its brightest: a stripe brighter than the noisy paper round it
     # left edges Tesseract read as glyphs (field accuracy on scan-300, with the cell re-read:
     # 0.834 painted at the 90th percentile, 0.850 at the median)
     paper = np.median(a[::4, ::4])
     out = a.copy()
     out[mask] = np.uint8(paper)
-    return Image.fromarray(out)
+    return Image.fromarray(out), rules
