@@ -36,11 +36,13 @@ ROW_FIELDS = {
 }
 TRANSACTION_FIELDS = ("transaction_date", "transaction_code", "shares")
 
-_TICKER = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[^\[\]]*?)\s*\](?P<rest>.*)$")
-# OCR reads the closing bracket as "J", "|", ")", "}" or "l": "LINKEDIN CORP [ LNKD J"
+# the name stops at the first "[" (a scan may show the bracket twice: "Facebook Inc [ [FB] FB")
+_TICKER = re.compile(r"^(?P<name>[^\[]*?)\s*\[[\s\[]*(?P<ticker>[^\[\]]*?)\s*\](?P<rest>.*)$")
+# OCR reads the closing bracket as "J", "|", ")", "}" or "l": "LINKEDIN CORP [ LNKD J", or as an
+# opening one before a second reading of the ticker: "SYNOPSYS INC [ SNPS ['snps | ="
 OCR_CLOSERS = "J|)l}"
-_TICKER_OCR = re.compile(r"^(?P<name>.*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*[" + re.escape(OCR_CLOSERS)
-                         + r"](?P<rest>(?:\s.*)?)$")
+_TICKER_OCR = re.compile(r"^(?P<name>[^\[]*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})(?:\s*[" + re.escape(OCR_CLOSERS)
+                         + r"](?P<rest>(?:\s.*)?)|\s+(?P<rest>\[.*))$")
 
 
 def assemble(lay: Layout) -> dict:

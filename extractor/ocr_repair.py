@@ -139,6 +139,10 @@ def _fix_range(m) -> str | None:
     return f"${x} to ${y}"
 
 
+# "non" is a prefix, never a word of its own (the corpus: "Non-Qualified" 12 times, "non-employee"
+# 8, "Non Qualified" never): a space after it is a hyphen OCR lost
+_NON_SPACE = re.compile(r"\b([Nn]on) (?=[A-Za-z])")
+
 # (what, pattern, the repaired text of a match or None where the match stands)
 TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
 SIGNATURE_RULES: tuple[TextRule, ...] = (
@@ -146,6 +150,7 @@ SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
 )
+WORDY_RULES: tuple[TextRule, ...] = (("hyphen", _NON_SPACE, lambda m: m.group(1) + "-"),)
 PROSE_RULES: tuple[TextRule, ...] = (
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
@@ -153,7 +158,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("decimal point", _ZERO_GROUP, lambda m: "$0."),
     ("decimal point", _SHORT_GROUP, lambda m: f"{m.group(1)}.{m.group(2)}"),
     ("separator", _RANGE, _fix_range),
-)
+) + WORDY_RULES
 
 
 def text_repairs(text: str, rules: tuple[TextRule, ...]) -> tuple[str, list[tuple[str, str, str]]]:
@@ -180,7 +185,7 @@ def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
     if (path.startswith("footnotes[") and path.endswith(".text")) or path == "remarks":
         return PROSE_RULES + (spelling,)
     if path.endswith(WORDY_CELLS):
-        return (spelling,)
+        return WORDY_RULES + (spelling,)
     return ()
 
 

@@ -338,3 +338,26 @@ def test_a_line_of_text_filling_a_narrow_cell_is_not_a_rule():
     ink[1, ::2] = True                   # glyphs: half the row inked, in runs of one
     ink[2, 3:9] = True
     assert _longest_runs(ink).tolist() == [20, 1, 6]
+
+
+@pytest.mark.parametrize("text, name, ticker", [
+    ("Facebook Inc [ [FB] FB", "Facebook Inc", "FB"),          # the bracket read twice: not part of the name
+    ("LINKEDIN CORP [ LNKD J", "LINKEDIN CORP", "LNKD"),       # "]" read as "J"
+    ("Tesla, Inc. [ TSLA ]", "Tesla, Inc.", "TSLA"),
+])
+def test_the_issuer_name_stops_at_the_ticker_bracket(text, name, ticker):
+    from extractor.assemble import _TICKER, _TICKER_OCR
+    m = _TICKER.match(text) or _TICKER_OCR.match(text)
+    assert (m.group("name"), m.group("ticker")) == (name, ticker)
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("Non Qualified Stock Option (right to buy)", "Non-Qualified Stock Option (right to buy)"),
+    ("held for non employee directors", "held for non-employee directors"),
+    ("Nonqualified Stock Option", "Nonqualified Stock Option"),
+    ("Common Stock", "Common Stock"),
+])
+def test_a_hyphen_lost_after_non(read, fixed):
+    """"non" is a prefix, never a word: "Non Qualified" is "Non-Qualified" with its hyphen lost."""
+    from extractor.ocr_repair import WORDY_RULES, text_repairs
+    assert text_repairs(read, WORDY_RULES)[0] == fixed
