@@ -32,11 +32,12 @@ from typing import Callable
 import regex as re
 
 from .candidate import Cand
+from .column_consensus import column_consensus
 from .confidence import REPAIR_NOTE
 from .model import Issue
 from .output import leaves, record_dict
 from .repair import Repair, candidates
-from .spelling import WORD, respell
+from .spelling import WORD, english_words, respell
 from .validate import _expected_ad, validate_record
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
@@ -72,6 +73,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _repair_roll_forward(draft, rec)
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
+    out += _repair_by_column(draft)
     return out
 
 
@@ -142,6 +144,10 @@ def _fix_range(m) -> str | None:
 # "non" is a prefix, never a word of its own (the corpus: "Non-Qualified" 12 times, "non-employee"
 # 8, "Non Qualified" never): a space after it is a hyphen OCR lost
 _NON_SPACE = re.compile(r"\b([Nn]on) (?=[A-Za-z])")
+# a short abbreviation in capitals whose letters after the first OCR told by height only, and
+# took for lower case ("Fund IV, Lp"): no English word, so capitals (two letters ending in o or
+# u are names as often: "Bo", "Su", "Wu"; the corpus's truth records have no other such word)
+_SMALL_CAPS = re.compile(r"(?<![\p{L}'])[A-Z](?:[cpsvwxz]|[copsuvwxz]{2})(?![\p{L}'])")
 
 # (what, pattern, the repaired text of a match or None where the match stands)
 TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
@@ -150,7 +156,10 @@ SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
 )
-WORDY_RULES: tuple[TextRule, ...] = (("hyphen", _NON_SPACE, lambda m: m.group(1) + "-"),)
+WORDY_RULES: tuple[TextRule, ...] = (
+    ("hyphen", _NON_SPACE, lambda m: m.group(1) + "-"),
+    ("capitals", _SMALL_CAPS, lambda m: None if m.group().lower() in english_words() else m.group().upper()),
+)
 PROSE_RULES: tuple[TextRule, ...] = (
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
@@ -217,6 +226,20 @@ def _repair_text(draft: dict) -> list[Issue]:
 
 LOST_NOTES = 2             # footnotes at the end of the sequence OCR may have lost entirely
 PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
+
+
+def _repair_by_column(draft: dict) -> list[Issue]:
+    """Table text cells that take the text other cells of their column read alike
+    (column_consensus.py); the fit drops as for any repair, and each change is an issue."""
+    out = []
+    for path, c, read, text in column_consensus(draft):
+        c.value = text
+        c.fit = min(c.fit, 0.8)
+        how = f"{read!r} -> {text!r}"
+        c.notes.append(f"{REPAIR_NOTE}{how}")
+        out.append(Issue(code="ocr_repair", severity="warning", path=path, related=[path],
+                         message=f"text read as {how}, as other cells of the column read"))
+    return out
 
 
 def split_marks(text: str, known: set[str]) -> list[str] | None:

@@ -1,0 +1,88 @@
+"""Scans: a table text cell misread where the same text is read right in other rows.
+
+A filing's table repeats its text cells down a column: "See footnote", "By The Founders Fund IV,
+LP", "Class A Common Stock". OCR garbles each copy differently ("By The Founders Fund IV, Lp",
+"Class A Common toc", "See Foomote"), so the copies read alike vote: a cell whose text is close
+to one that at least CONSENSUS_MIN other cells of its kind share (and more than share its own)
+takes that text, but only where every word it would change is doubtful: not an English word, or
+carrying a character no title has. A word read cleanly stays, so "Class B Common Stock" is never
+made "Class A", nor "Series E Warrant" "Series D" (a letter or number for another is refused
+outright). The caller (ocr_repair.py) lowers the field's fit and lists the change as an issue.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+
+import regex as re
+from rapidfuzz import fuzz
+
+from .candidate import Cand
+from .spelling import english_words
+
+# cells whose texts vote together: titles of both tables (a title and an underlying title are
+# often the same security), and the nature of indirect ownership of both
+GROUPS = (("security_title", "underlying_security_title"), ("nature_of_ownership",))
+TABLES = ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions", "derivative_holdings")
+CONSENSUS_MIN = 2          # the text the cell takes is read alike in at least this many other cells ...
+CONSENSUS_RATIO = 85       # ... and is this close to the cell's (rapidfuzz ratio), or shares this
+CONSENSUS_WORDS = 0.5      # share of its words
+_CLEAN_WORD = re.compile(r"^[(]?[A-Za-z][A-Za-z.&/-]*[),.;:]?$")
+
+
+def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
+    """(path, cand, read, consensus) for each text cell to be replaced (see the module docstring)."""
+    out = []
+    for group in GROUPS:
+        cells = [(f"{sec}[{i}].{f}", row[f]) for sec in TABLES for i, row in enumerate(draft.get(sec, []))
+                 for f in group if f in row and isinstance(row[f].value, str) and row[f].value]
+        counts = Counter(c.value for _p, c in cells)
+        for path, c in cells:
+            text = c.value
+            best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
+                        if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
+                        and _close(text, t) and _only_doubtful_words_change(text, t)),
+                       default=None)
+            if best is not None:
+                out.append((path, c, text, best[2]))
+    return out
+
+
+def _close(read: str, other: str) -> bool:
+    """Close in characters, or sharing at least half the words of each ("Common srac" and "Common
+    Stock": one word garbled beyond the character ratio)."""
+    if fuzz.ratio(read, other) >= CONSENSUS_RATIO:
+        return True
+    a, b = read.split(), other.split()
+    same = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return same >= CONSENSUS_WORDS * max(len(a), len(b))
+
+
+def _only_doubtful_words_change(read: str, other: str) -> bool:
+    a, b = read.split(), other.split()
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        mine, theirs = a[i1:i2], b[j1:j2]
+        if not mine:
+            return False                # a word the cell lacks may be lost, or the text another one
+        if any(_short(w) for w in mine) and any(_short(w) for w in theirs):
+            return False                # "A" for "B", "2" for "3": a class or series, not a misreading
+        if not all(_doubtful(w) for w in mine):
+            return False
+    return True
+
+
+def _short(word: str) -> bool:
+    return len(word.strip(".,;:()")) <= 2
+
+
+def _doubtful(word: str) -> bool:
+    """A word OCR likely garbled: a character no title word has ("LP'", "Trust2", "—"), or letters
+    that make no English word ("toc", "Lp", "Foomote")."""
+    if not _CLEAN_WORD.match(word):
+        return True
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if letters.isupper() and len(letters) > 1:
+        return False                    # an abbreviation in capitals ("LP", "LLC", "JRM") is as printed
+    return letters.lower() not in english_words()

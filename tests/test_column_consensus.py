@@ -1,0 +1,57 @@
+"""Scanned table text cells put right by the copies of their text other rows read alike
+(extractor/column_consensus.py), and only where the words changed are doubtful."""
+import pytest
+
+from extractor.candidate import Cand
+from extractor.column_consensus import column_consensus
+from extractor.ocr_repair import WORDY_RULES, text_repairs
+
+
+def _draft(*natures: str, titles: tuple[str, ...] = ()) -> dict:
+    rows = [{"nature_of_ownership": Cand(n, kind="text")} for n in natures]
+    rows += [{"security_title": Cand(t, kind="text")} for t in titles]
+    return {"non_derivative_transactions": rows}
+
+
+def _fixed(draft: dict) -> dict[str, str]:
+    return {path: text for path, _c, _read, text in column_consensus(draft)}
+
+
+def test_a_garbled_copy_takes_the_text_its_column_reads_alike():
+    d = _draft("By The Founders Fund IV, LP", "By The Founders Fund IV, LP", "By The Founders Fund IV, LP'",
+               "By The Founders Fund IV ae Principals Fund, LP", "By The Founders Fund IV Principals Fund, LP",
+               "By The Founders Fund IV Principals Fund, LP", "See foomote")
+    assert _fixed(d) == {"non_derivative_transactions[2].nature_of_ownership": "By The Founders Fund IV, LP",
+                         "non_derivative_transactions[3].nature_of_ownership":
+                             "By The Founders Fund IV Principals Fund, LP"}
+
+
+def test_a_word_garbled_beyond_the_character_ratio():
+    d = _draft(titles=("Common Stock", "Common Stock", "Common srac", "Common Stock"))
+    assert _fixed(d) == {"non_derivative_transactions[2].security_title": "Common Stock"}
+
+
+@pytest.mark.parametrize("other", [
+    "Class B Common Stock",        # a class letter for another: never
+    "Series D Warrant",
+    "Common Stock Units",          # a word the others lack: another security, not a misreading
+    "By IRG, LLC",                 # clean words, however close
+])
+def test_a_clean_different_text_stays(other):
+    majority = {"Class B Common Stock": "Class A Common Stock", "Series D Warrant": "Series E Warrant",
+                "Common Stock Units": "Common Stock", "By IRG, LLC": "By CH Capital Lending, LLC"}[other]
+    d = _draft(titles=(majority, majority, majority, other)) if "By" not in other else _draft(majority, majority, other)
+    assert _fixed(d) == {}
+
+
+def test_one_other_copy_is_no_majority():
+    assert _fixed(_draft("By Trust", "By Trust'")) == {}
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("By The Founders Fund IV, Lp", "By The Founders Fund IV, LP"),    # small capitals read lower case
+    ("Co-Investor Cos", "Co-Investor Cos"),                            # words
+    ("held by Mr. Su", "held by Mr. Su"),                              # two letters ending in u or o: names
+])
+def test_an_abbreviation_in_small_capitals(read, fixed):
+    assert text_repairs(read, WORDY_RULES)[0] == fixed
