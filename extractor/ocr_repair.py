@@ -145,9 +145,9 @@ def _fix_range(m) -> str | None:
 # 8, "Non Qualified" never): a space after it is a hyphen OCR lost
 _NON_SPACE = re.compile(r"\b([Nn]on) (?=[A-Za-z])")
 # a short abbreviation in capitals whose letters after the first OCR told by height only, and
-# took for lower case ("Fund IV, Lp"): no English word, so capitals (two letters ending in o or
-# u are names as often: "Bo", "Su", "Wu"; the corpus's truth records have no other such word)
-_SMALL_CAPS = re.compile(r"(?<![\p{L}'])[A-Z](?:[cpsvwxz]|[copsuvwxz]{2})(?![\p{L}'])")
+# took for lower case ("Fund IV, Lp"): no English word, so capitals. Not o or u, which make
+# names as often ("Bo", "Su", "Foo"): none of the corpus's truth records has a word of this shape
+_SMALL_CAPS = re.compile(r"(?<![\p{L}'])[A-Z][cpsvwxz]{1,2}(?![\p{L}'])")
 
 # (what, pattern, the repaired text of a match or None where the match stands)
 TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]

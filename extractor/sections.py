@@ -26,6 +26,7 @@ _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
 _FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
 OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may pass over
+UNKNOWN_STATE_FIT = 0.5   # a scan's two letters that are no state code
 TAIL_REMAINS_WORDS = 4    # an option label's damaged "(specify below)" is at most this many words ...
 TAIL_REMAINS_SCORE = 80   # ... that read as part of it this well (rapidfuzz partial ratio)
 
@@ -127,6 +128,11 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     if lay.flow.doc.is_ocr and isinstance(state.value, str) and len(state.value) == 2 and state.value.isalpha():
         # a state is a postal code, in capitals; OCR tells "co" from "CO" by the letters' height only
         state.value = state.value.upper()
+        if state.value not in US_STATES:
+            # EDGAR's codes for other countries all hold a digit ("X0", "K3"): letters that are no
+            # state are a misreading ("OE" for "CA")
+            state.fit = min(state.fit, UNKNOWN_STATE_FIT)
+            state.notes.append("no such state code")
     return out
 
 
@@ -266,14 +272,20 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
 def _without_tail_remains(toks: list[Tok], tails: list[str]) -> list[Tok]:
     """The words less a leading "(specify below)" or "(give title below)" that OCR damaged past
     the exact match ("(speci b elow)", "bel elow)", "(specify helow)"): the longest run of first
-    words that reads as part of a tail, TAIL_REMAINS_SCORE or better."""
+    words that reads as part of a tail, TAIL_REMAINS_SCORE or better, and the marks after it."""
     keys = [norm(t).replace(" ", "") for t in tails]
     cut, text = 0, ""
     for n, t in enumerate(toks[:TAIL_REMAINS_WORDS], 1):
         text += t.norm
         if len(text) >= 4 and max(fuzz.partial_ratio(text, k) for k in keys) >= TAIL_REMAINS_SCORE:
             cut = n
-    return toks[cut:]
+    # and what is left of it beyond reading: marks alone (") CEO", ">.< Chief Financial Officer",
+    # "-"), or a first word closing a parenthesis no word opens ("boon) CEO")
+    rest = toks[cut:]
+    while rest and (not any(ch.isalnum() for ch in rest[0].text)
+                    or (rest[0].text.endswith(")") and "(" not in " ".join(t.text for t in rest))):
+        rest = rest[1:]
+    return rest
 
 
 def _columns_apart(rest: list[Tok], other_hit: Hit | None, em: float) -> tuple[list[Tok], list[Tok]] | None:

@@ -297,6 +297,11 @@ def test_a_small_unflagged_mark_word_is_a_mark_and_a_full_size_one_text():
     ("Chief Executive Officer", "Chief Executive Officer"),
     ("See Remarks", "See Remarks"),
     ("EVP, General Counsel", "EVP, General Counsel"),
+    (") PRESIDENT AND CEO", "PRESIDENT AND CEO"),
+    (">.< Chief Financial Officer", "Chief Financial Officer"),
+    ("boon) CEO", "CEO"),
+    ("- -", ""),
+    ("Director (Chairman)", "Director (Chairman)"),
 ])
 def test_what_ocr_left_of_an_option_label_is_not_the_title(words, kept):
     """"Officer (give title below)" and "Other (specify below)" damaged by OCR past the exact
