@@ -18,6 +18,7 @@ from .templates import Template
 HEADER_REPEAT_NEED = 3      # a repeated header shows at least this many column labels
 REPEAT_DEPTH_EM = 6         # and starts this close to the top of its page
 CAPTION_SLACK = 0.03        # a table caption reads about as well as its best occurrence within this
+PLACED_LABEL_SCORE = 0.5    # the label score of box 1 placed by where it stands (_place_owner_label)
 
 
 @dataclass
@@ -157,6 +158,7 @@ def _find_boxes(lay: Layout, owner_hits: list[Hit], first_caption: float) -> Non
             lay.used |= h.ids
     if not labels:
         return
+    _place_owner_label(lay, labels)
     zone_top = min(h.top for h in labels.values())
     lay.box_zone = (zone_top, first_caption)
     boiler = template.relationship.boilerplate
@@ -178,6 +180,25 @@ def _find_boxes(lay: Layout, owner_hits: list[Hit], first_caption: float) -> Non
         areas[bid].append(t)
     for bid, h in labels.items():
         lay.boxes[bid] = BoxArea(h, sorted(areas[bid], key=lambda t: t.i))
+
+
+def _place_owner_label(lay: Layout, labels: dict[str, Hit]) -> None:
+    """Box 1 (the reporting person's name and address) heads the page's top left, its label on the
+    line of the boxes beside it. A scan may garble that label past matching ("Name eporting
+    erson"", with "1. Name and Address of" lost): then the words left of the other labels on
+    their first line stand for it, with a weak label score, so the name and address are still
+    read (and flagged) instead of lost."""
+    box = next((b for b in lay.template.boxes if b.parser == "name_address"), None)
+    if box is None or box.id in labels:
+        return
+    em = lay.flow.em
+    top = min(h.top for h in labels.values())
+    right = min(h.x0 for h in labels.values())
+    toks = [t for t in lay.flow.toks if abs(t.top - top) < 0.8 * em and t.x1 < right - em and t.i not in lay.used]
+    if toks:
+        h = Hit(box.labels[0], sorted(toks, key=lambda t: t.i), PLACED_LABEL_SCORE)
+        labels[box.id] = h
+        lay.used |= h.ids
 
 
 def _table_captions(matcher: Matcher, template: Template) -> dict[str, Hit]:

@@ -366,3 +366,12 @@ def test_a_hyphen_lost_after_non(read, fixed):
     """"non" is a prefix, never a word: "Non Qualified" is "Non-Qualified" with its hyphen lost."""
     from extractor.ocr_repair import WORDY_RULES, text_repairs
     assert text_repairs(read, WORDY_RULES)[0] == fixed
+
+
+def test_an_owner_box_whose_label_is_garbled_is_still_read():
+    """At 200 dpi this scan's box 1 label reads "Name eporting erson"" ("1. Name and Address of"
+    lost): not matched, the box was not found and the owner's name and address all came out null
+    at 0.86. Box 1 stands top left, on the line of the other boxes' labels."""
+    owner = _record("rsecbuy-0038", "scan-200.pdf")["reporting_owners"][0]
+    want = _truth("rsecbuy-0038")["reporting_owners"][0]
+    assert (owner["name"], owner["city"], owner["zip_code"]) == (want["name"], want["city"], want["zip_code"])
