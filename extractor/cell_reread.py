@@ -64,8 +64,11 @@ RULE_ROW_SHARE = 0.6     # a pixel row with one run of ink this much across the 
                          # (a run: a line of text fills a narrow cell's row with ink too, in glyphs)
 CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 MIN_CAP_SHARE = 0.5      # a value glyph is at least this share of the page's cap height (codes print small)
-MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6)
+MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6),
+ONE_LETTER = {"ownership_form", "ad_code"}   # but for a lone "I" or "D", which no mark stands in for alone
 RAISED_SHARE = 0.25      # a glyph whose bottom is this share of the cap height above the line's is a mark
+STROKE_WIDTH = 0.45      # a lone stroke in a D/I cell read as "I" (_lone_stroke) ...
+STROKE_CONF = 0.5        # ... with this confidence
 LINE_PX = 36             # a cell image is read at least this tall (pixels, margin included)
 PSM_LINE = 7             # Tesseract: the image is one text line
 PSM_BLOCK = 6            # ... one block of text
@@ -171,7 +174,7 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     x0, x1 = max(x0, left), min(x1, right)
     at = (sum(t.cy for t in value) / len(value) - off) if value else None
     crop = _cell_ink(page, BBox(x0, row.top - off, x1, row.bottom - off), [t.word.bbox for t in marks], flow.em,
-                     at, MIN_CAP_SHARE if value else MIN_CAP_SHARE_EMPTY)
+                     at, MIN_CAP_SHARE if value or kind in ONE_LETTER else MIN_CAP_SHARE_EMPTY)
     if crop is None:
         if kind != "text" and value and not looks_like(kind, " ".join(t.text for t in value)):
             # words that are no value over a cell without a glyph of a character's size: what
@@ -191,7 +194,9 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
         if got and looks_like(kind, got[0]):
             break
     else:
-        return 0
+        if not (kind == "ownership_form" and not value and _lone_stroke(img)):
+            return 0
+        got = ("I", STROKE_CONF)    # a lone upright stroke, which the LSTM reads as nothing at 150 dpi
     text, conf = got
     before = " ".join(t.text for t in value)
     if value and looks_like(kind, before) and (text == before or conf < OVERRIDE_CONF):
@@ -319,6 +324,17 @@ def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: flo
     clean = np.where(sel, a, paper).astype(np.uint8)[max(0, by0 - pad):by1 + pad, max(0, bx0 - pad):bx1 + pad]
     box = BBox((X0 + bx0) / s, (Y0 + by0) / s, (X0 + bx1) / s, (Y0 + by1) / s)
     return Image.fromarray(clean), box, len(lines)
+
+
+def _lone_stroke(img) -> bool:
+    """The cell's ink is one upright stroke (at most STROKE_WIDTH of its height wide): a serif "I"."""
+    import cv2
+    import numpy as np
+    a = np.asarray(img)
+    ink = (a < np.percentile(a, 90) * INK_SHARE).astype(np.uint8)
+    n, _labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    big = [k for k in range(1, n) if st[k, cv2.CC_STAT_HEIGHT] >= 0.5 * max(st[1:, cv2.CC_STAT_HEIGHT])]
+    return len(big) == 1 and st[big[0], cv2.CC_STAT_WIDTH] <= STROKE_WIDTH * st[big[0], cv2.CC_STAT_HEIGHT]
 
 
 def _read(api, img, dpi: float, spaces: bool = False, height: int = 0) -> tuple[str, float] | None:

@@ -375,3 +375,13 @@ def test_an_owner_box_whose_label_is_garbled_is_still_read():
     owner = _record("rsecbuy-0038", "scan-200.pdf")["reporting_owners"][0]
     want = _truth("rsecbuy-0038")["reporting_owners"][0]
     assert (owner["name"], owner["city"], owner["zip_code"]) == (want["name"], want["city"], want["zip_code"])
+
+
+def test_a_lone_i_tesseract_drops_is_read_from_its_stroke():
+    """Every one of these 21 rows is held indirectly ("I"). At 150 dpi Tesseract drops the lone
+    "I" from the page and reads nothing in the cell alone either; its stroke is there in the ink
+    (9 px tall, 3 wide). Without the stroke rule every D/I came out null."""
+    got = _record("rsecbuy-0170", "scan-150.pdf")["derivative_transactions"]
+    assert len(got) == 21
+    assert sum(g["direct_or_indirect_ownership"] == "I" for g in got) >= 17
+    assert not any(g["direct_or_indirect_ownership"] == "D" for g in got)
