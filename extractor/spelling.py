@@ -13,8 +13,10 @@ lowers the value's confidence and lists each change as an issue.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import regex as re
 
@@ -26,9 +28,12 @@ CONFUSIONS: dict[str, tuple[str, ...]] = {
     "li": ("h",), "h": ("li", "b"), "b": ("h",), "c": ("e",), "e": ("c", "f"), "vv": ("w",), "w": ("vv",),
 }
 MAX_SWAPS = 2
+NAME_MIN = 3             # a name is respelled to a spelling the document uses at least this often ...
+NAME_RATIO = 3           # ... and this many times as often as the one read
 MIN_LETTERS = 4          # shorter words have too many neighbours to tell which was printed
 WORD = re.compile(r"(?<![\p{L}\d'])\p{L}{4,}(?![\p{L}\d'])")   # hyphenated: each part ("In-Eact")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)     # "viii" is no misread "vul"
+_NOTHING: Mapping[str, int] = MappingProxyType({})
 _WORDS_FILE = Path(__file__).parent / "data" / "english_words.txt.gz"
 
 
@@ -38,12 +43,14 @@ def english_words() -> frozenset[str]:
         return frozenset(f.read().split())
 
 
-def respell(word: str, seen: frozenset[str] | set[str] = frozenset()) -> str | None:
+def respell(word: str, seen: Mapping[str, int] = _NOTHING) -> str | None:
     """The word OCR misread as `word` ("foomote" -> "footnote", "Foomote" -> "Footnote"), in the
     case it was read in; None when `word` is a word, is not plain letters, or no single word is
     reachable. A capitalized or upper-case word is mostly a name the list lacks ("Thiel" is one
-    confusion from "thief"), so it is repaired only to a word `seen` (lower case) elsewhere in the
-    document ("See Foomote" beside "See Footnote")."""
+    confusion from "thief"), so it is repaired only to a word `seen` (lower case, with how often)
+    elsewhere in the document: "See Foomote" beside "See Footnote", or a name one confusion from
+    a spelling the document uses NAME_RATIO times as often, at least NAME_MIN times ("Testa" and
+    "Tesia" beside ten "Tesla": a name the list has as a word, "testa", too)."""
     if len(word) < MIN_LETTERS or not word.isascii() or not word.isalpha() or _ROMAN.match(word):
         return None
     case = _case_of(word)
@@ -51,6 +58,11 @@ def respell(word: str, seen: frozenset[str] | set[str] = frozenset()) -> str | N
         return None
     low = word.lower()
     words = english_words()
+    if case is not str.lower:
+        mine = max(1, seen.get(low, 0))
+        usual = [c for c in _swaps(low, 1) if seen.get(c, 0) >= max(NAME_MIN, NAME_RATIO * mine)]
+        if len(usual) == 1:
+            return case(usual[0])
     if low in words:
         return None
     found = {c for c in _swaps(low, MAX_SWAPS) if c in words and (case is str.lower or c in seen)}

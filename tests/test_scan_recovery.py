@@ -224,13 +224,24 @@ def test_mark_remains_at_a_word_end(word, before, kept):
     ("ranging from $1,046,150 to $1,047.140, inclusive", "ranging from $1,046.150 to $1,047.140, inclusive"),
     ("ranging from $9.50 to $10.25", "ranging from $9.50 to $10.25"),               # a range as it is
     ("sold 1,200 shares for $12,000 to $15,500 in all", "sold 1,200 shares for $12,000 to $15,500 in all"),
+    ("prices ranging from $987. 140 to $988.130, inclusive", "prices ranging from $987.140 to $988.130, inclusive"),
+    ("ranging from $998, 120 to $999.020, inclusive", "ranging from $998.120 to $999.020, inclusive"),
+    ("for his services, Mr Galligan shall", "for his services, Mr. Galligan shall"),
+    ("an agreement with Keurig Dr Pepper Inc.", "an agreement with Keurig Dr Pepper Inc."),   # a brand
+    ("(File No, 333-252595)", "(File No. 333-252595)"),
+    ("to provide Tesla, Inc,, any security holder", "to provide Tesla, Inc., any security holder"),
+    ("the Managers of FF [V Management", "the Managers of FF IV Management"),
+    ("KKR Group Assets Holdings I! L.P.", "KKR Group Assets Holdings II L.P."),
+    ("respectively, and (it) New Sitio", "respectively, and (ii) New Sitio"),
+    ("respectively, and (ii) New Sitio", "respectively, and (ii) New Sitio"),
 ])
 def test_a_period_and_a_comma_swapped_in_running_text(read, fixed):
     """Footnotes read at 150-300 dpi swap "." and "," where the corpus's 1,525 footnotes never
     have them: a comma before "The"/"These"/"Each" starting a sentence, a period before "Inc",
     a comma ending the text, an amount's decimal point read as a comma where no thousands
-    grouping fits or a price range would run backwards or 1,000-fold. Elsewhere the text must
-    stay as read."""
+    grouping fits or a price range would run backwards or 1,000-fold; an amount split by a space;
+    "Mr" and "No" without their period; a doubled comma; a roman numeral with its I read as "[",
+    "1" or "!". Elsewhere the text must stay as read."""
     from extractor.ocr_repair import PROSE_RULES, text_repairs
     assert text_repairs(read, PROSE_RULES)[0] == fixed
 

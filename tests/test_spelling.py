@@ -1,5 +1,6 @@
 """OCR'd words respelled where one glyph confusion explains them (extractor/spelling.py)."""
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     ("1O,5OO", (), None),                    # not a word: numbers are repair.py's
 ])
 def test_respell(read, seen, printed):
-    assert respell(read, set(seen)) == printed
+    assert respell(read, Counter(seen)) == printed
 
 
 def _strings(v):
@@ -46,7 +47,7 @@ def test_no_word_of_a_filing_as_filed_is_respelled():
     changed, n = [], 0
     for f in files:
         strings = list(_strings(json.loads(f.read_text())))
-        seen = {m.group().lower() for s in strings for m in WORD.finditer(s)}
+        seen = Counter(m.group().lower() for s in strings for m in WORD.finditer(s))
         for s in strings:
             for m in WORD.finditer(s):
                 n += 1
@@ -54,3 +55,12 @@ def test_no_word_of_a_filing_as_filed_is_respelled():
                     changed.append((f.parent.name, m.group(), r))
     assert n > 50_000
     assert changed == []
+
+
+def test_a_name_takes_the_spelling_its_document_uses_most():
+    """"Tesla" read "Testa" and "Tesia" in a filing that prints it ten times: "testa" is in the
+    word list too, so only the document's own usage tells them apart."""
+    seen = Counter({"tesla": 10, "testa": 2, "tesia": 1})
+    assert respell("Testa", seen) == "Tesla" and respell("Tesia", seen) == "Tesla"
+    assert respell("Testa", Counter({"tesla": 4, "testa": 2})) is None     # not three times as often
+    assert respell("Tesla", seen) is None
