@@ -99,6 +99,8 @@ SENTENCE_STARTS = ("The", "These", "This", "Each", "In", "As", "Upon", "Prior", 
 _SENTENCE_COMMA = re.compile(rf"(?<=[a-z)]{{2}}),(?= (?:{'|'.join(SENTENCE_STARTS)})\b)")
 _SUFFIX_PERIOD = re.compile(r"\b([A-Za-z']*[a-z][A-Za-z']*)\.(?= (?:Inc|Ltd|LLC|LP|L\.P\.)\b)")
 _FINAL_COMMA = re.compile(r",$")
+# nor has a comma after a preposition ("Beckman by, Power of Attorney": dust read as one)
+_PREPOSITION_COMMA = re.compile(r"\b([Bb]y|[Ff]or|[Oo]f|[Ii]n|[Aa]s|[Tt]o|[Oo]n),(?= )")
 # no signature of the 485 ends with a comma: one read there is an abbreviation's period ("Jr,") or dust
 _SIGNATURE_END = re.compile(r"\b(\w+),$")
 # Amounts in running text: "$0,0001" and "$8,786,700,61" are no thousands grouping, so their last
@@ -169,6 +171,7 @@ TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
 SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("conformed signature", _CONFORMED, lambda m: None if m.group(0) == "/s/" else "/s/"),
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
+    ("comma", _PREPOSITION_COMMA, lambda m: m.group(1)),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
 )
 WORDY_RULES: tuple[TextRule, ...] = (

@@ -21,6 +21,7 @@ OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_d
 _STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
 US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
                       "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
+_DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
@@ -467,7 +468,8 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     # touch); a Markdown-like rendering gives each name a paragraph of its own above its date
     lines = reading_lines(block, em)
     centred = any(b[0].top - max(t.bottom for t in a) < 0.6 * em for a, b in zip(lines, lines[1:]))
-    rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type="date",
+    # the date band holds dates only (band_of), each an anchor, garbled or not
+    rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type=None,
                          band_of=lambda t: date_band if _is_date(t) else name_band, centred=centred)
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
     if not rows and block and date_cap is not None:
@@ -479,7 +481,9 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
 
 
 def _is_date(t: Tok) -> bool:
-    return parse_date(t.text).value is not None
+    """A date, or a word shaped like one that OCR garbled ("95/93/2023" for 02/03/2023): it
+    still ends its signature's row, and stays a date to be repaired or flagged."""
+    return parse_date(t.text).value is not None or bool(_DATE_SHAPE.match(t.text))
 
 
 def _date_cell(toks: list[Tok], em: float) -> bool:

@@ -189,6 +189,7 @@ def test_a_garbled_conformed_signature_prefix(read, fixed):
     ("/s/ Lora Blum, Attorney-In-Fact", []),
     ("Name: Christopher Lee, Title: Assistant Secretary,", [("final comma", "Secretary,", "Secretary")]),
     ("For: John Frederick Runkel, Jr,", [("final comma", "Jr,", "Jr.")]),     # an abbreviation's period
+    ("By: Aaron Beckman by, Power of Attorney", [("comma", "by,", "by")]),    # none after a preposition
 ])
 def test_a_comma_read_as_a_period_after_a_name(read, repairs):
     """Tesseract reads the comma after a signer's name as a period at 150-300 dpi ("Blum. Attorney");
@@ -396,3 +397,17 @@ def test_a_lone_i_tesseract_drops_is_read_from_its_stroke():
     assert len(got) == 21
     assert sum(g["direct_or_indirect_ownership"] == "I" for g in got) >= 17
     assert not any(g["direct_or_indirect_ownership"] == "D" for g in got)
+
+
+def test_stacked_signatures_split_at_a_garbled_date():
+    """Two signatures one above the other, each with its date; the second date reads
+    "95/93/2023". Not a date, it no longer split the rows: both names ran into the first
+    signature, with both dates, and the second signature was lost. A word shaped like a date ends
+    its row however garbled."""
+    got = _record("rsecbuy-0170")["signatures"]
+    want = _truth("rsecbuy-0170")["signatures"]
+    assert len(want) == 2
+    assert len(got) == 2
+    assert got[0]["name"] == want[0]["name"] and got[0]["date"] == want[0]["date"]
+    # (the second's "Attorney-" lost its hyphen at the line's end: "Attorney in-fact")
+    assert got[1]["name"].startswith("/s/ Jamison Yardley, Attorney") and "/s/" not in got[1]["name"][3:]
