@@ -72,6 +72,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
         for p in [p for p, ch in choices.items() if ch is None]:
             targets.pop(p, None)
     out += _repair_roll_forward(draft, rec)
+    out += _period_from_transactions(draft)
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
     out += _repair_by_column(draft)
@@ -166,6 +167,8 @@ _ROMAN_IV = re.compile(r"(?<![\w\[])[\[1l|]V(?!\w)")
 _ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)")
 _ROMAN_ITEM = re.compile(r"\((i[it]|i[it]i|i[lt]|[tl]i)\)")
 
+PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_period_from_transactions)
+
 # (what, pattern, the repaired text of a match or None where the match stands)
 TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
 SIGNATURE_RULES: tuple[TextRule, ...] = (
@@ -251,6 +254,25 @@ def _repair_text(draft: dict) -> list[Issue]:
 
 LOST_NOTES = 2             # footnotes at the end of the sequence OCR may have lost entirely
 PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
+
+
+def _period_from_transactions(draft: dict) -> list[Issue]:
+    """A Form 4's box 3 is the date of its earliest transaction (196 of the corpus's 204 filings
+    with both agree): when the scan's box 3 is unreadable, that date stands in, at a fit of
+    PERIOD_FIT, and says so."""
+    c = draft["period_of_report"]
+    if c.value is not None or not str(draft["document_type"].value or "").startswith("4"):
+        return []
+    dates = [r["transaction_date"].value for sec in ("non_derivative_transactions", "derivative_transactions")
+             for r in draft.get(sec, []) if "transaction_date" in r and r["transaction_date"].value]
+    if not dates:
+        return []
+    was = c.text
+    c.value = min(dates)
+    c.fit = min(c.fit, PERIOD_FIT)
+    c.notes.append(f"{REPAIR_NOTE}box 3 unreadable ({was!r}): the earliest transaction date")
+    return [Issue(code="ocr_repair", severity="warning", path="period_of_report", related=["period_of_report"],
+                  message=f"box 3 read as {was!r}; taken as the earliest transaction date, {c.value}")]
 
 
 def _repair_by_column(draft: dict) -> list[Issue]:

@@ -198,3 +198,20 @@ def test_marks_run_together_split_only_around_a_misread_parenthesis():
     assert split_marks("11", known) is None                    # not (1) and a stray 1
     assert split_marks("99", known) is None                    # no footnote 9
     assert split_marks("23", known) == ["2", "3"]              # the split itself; the pass keeps "23"
+
+
+def test_an_unreadable_box_3_is_the_earliest_transaction_date():
+    """A Form 4's box 3 is the date of its earliest transaction; a scan's "ete" there left the
+    period of report null. It takes that date, flagged, with a lowered fit."""
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import PERIOD_FIT, _period_from_transactions
+    row = lambda d: {"transaction_date": Cand(d, kind="date")}
+    draft = {"period_of_report": Cand(None, text="ete", kind="date"), "document_type": Cand("4"),
+             "non_derivative_transactions": [row("2022-12-29"), row("2022-12-30")],
+             "derivative_transactions": [row("2022-12-28"), row(None)]}
+    issues = _period_from_transactions(draft)
+    assert draft["period_of_report"].value == "2022-12-28" and draft["period_of_report"].fit == PERIOD_FIT
+    assert [i.path for i in issues] == ["period_of_report"]
+    draft["document_type"] = Cand("5")           # a Form 5's box 3 is its fiscal year end
+    draft["period_of_report"] = Cand(None, text="ete", kind="date")
+    assert _period_from_transactions(draft) == [] and draft["period_of_report"].value is None
