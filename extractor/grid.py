@@ -30,6 +30,7 @@ _LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 _CLOSING_MARK = re.compile(r"\S\(\d{1,3}\)$|^\(\d{1,3}\)$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
+SQUEEZED = 0.5                # a sub-header leaving a missing one before it less than this share of its width is misplaced
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
 UNANCHORED_VALUES = 3         # values on one line that make a row without its anchor
 UNANCHORED_CLEAR_EM = 1.2     # ... when no anchor is this close
@@ -337,7 +338,9 @@ def _cy(h: Hit) -> float:
 def _split_band(x0: float, x1: float, subs: list[Hit | None], left: float, right: float | None,
                 widths: list[float]) -> list[float]:
     """Edges of the sub-bands of one column band: between two found sub-headers, the middle of the
-    gap between them; where one is missing, the template's usual share of the column."""
+    gap between them; where one is missing, the template's usual share of the column. A found
+    sub-header that would squeeze a missing one before it to less than SQUEEZED of its usual
+    width was misplaced (a scan read "(A) or (D) Price" as one "Price" from the A/D column's left)."""
     n = len(subs)
     span = ((right if right is not None else left + 10 * n) - left)
     total = sum(widths) or float(n)
@@ -345,9 +348,11 @@ def _split_band(x0: float, x1: float, subs: list[Hit | None], left: float, right
     edges = [x0]
     for k in range(1, n):
         a, b = subs[k - 1], subs[k]
+        usual = span * (share[k] - share[k - 1])
         if a is not None and b is not None and a.x1 < b.x0:
             edges.append((a.x1 + b.x0) / 2)
-        elif b is not None and (a is None or b.x0 > edges[-1]):
+        elif b is not None and (a is not None and b.x0 > edges[-1]
+                                or a is None and b.x0 - edges[-1] >= SQUEEZED * usual):
             edges.append(b.x0 - 0.5)
         elif a is not None:
             edges.append(max(a.x1 + 0.5, left + span * share[k]))

@@ -411,3 +411,16 @@ def test_stacked_signatures_split_at_a_garbled_date():
     assert got[0]["name"] == want[0]["name"] and got[0]["date"] == want[0]["date"]
     # (the second's "Attorney-" lost its hyphen at the line's end: "Attorney in-fact")
     assert got[1]["name"].startswith("/s/ Jamison Yardley, Attorney") and "/s/" not in got[1]["name"][3:]
+
+
+def test_a_sub_header_that_squeezes_out_a_missing_one_is_not_trusted():
+    """Column 4 of Table I splits into Amount, (A) or (D) and Price. This scan read "(A) or (D)"
+    and "Price" as one word "Price" starting at the A/D column's left: the A/D band came out
+    half a point wide, and every row's "A"/"D" fell into the price (7 codes null)."""
+    from types import SimpleNamespace
+    from extractor.grid import _split_band
+    price = SimpleNamespace(x0=368.0, x1=390.0)
+    edges = _split_band(324.0, 435.0, [None, None, price], 327.0, 438.0, [4.0, 2.0, 4.0])
+    assert edges[2] - edges[1] > 15          # the A/D band keeps about its usual width
+    good = SimpleNamespace(x0=395.0, x1=415.0)
+    assert _split_band(324.0, 435.0, [None, None, good], 327.0, 438.0, [4.0, 2.0, 4.0])[2] == 394.5
