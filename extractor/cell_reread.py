@@ -122,6 +122,11 @@ def _drop_junk(row: Row, band: Band) -> None:
         row.cells[band.leaf.key] = keep
 
 
+def _lone_sign(text: str) -> bool:
+    """One letter or sign and nothing else: no title or nature of ownership is that short."""
+    return len(text) <= 2 and sum(ch.isalnum() for ch in text) <= 1
+
+
 def _is_mark(t: Tok) -> bool:
     return bool(t.word.sup) or bool(MARK_WORD.match(t.text))
 
@@ -176,9 +181,11 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     crop = _cell_ink(page, BBox(x0, row.top - off, x1, row.bottom - off), [t.word.bbox for t in marks], flow.em,
                      at, MIN_CAP_SHARE if value or kind in ONE_LETTER else MIN_CAP_SHARE_EMPTY)
     if crop is None:
-        if kind != "text" and value and not looks_like(kind, " ".join(t.text for t in value)):
+        text = " ".join(t.text for t in value)
+        if value and (not looks_like(kind, text) if kind != "text" else _lone_sign(text)):
             # words that are no value over a cell without a glyph of a character's size: what
-            # OCR made of an empty cell's frame and paper ("my" in a blank V cell)
+            # OCR made of an empty cell's frame and paper ("my" in a blank V cell, "a" or "—" in
+            # a blank Nature of Ownership cell)
             row.cells[band.leaf.key] = marks
             return 1
         return 0

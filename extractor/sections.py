@@ -2,6 +2,8 @@
 reporting owners listed after the tables, explanation of responses, remarks and signatures."""
 from __future__ import annotations
 
+import dataclasses
+
 import regex as re
 
 from rapidfuzz import fuzz
@@ -27,6 +29,7 @@ _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
 _FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
 OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may pass over
+NAME_ABBREVIATIONS = frozenset({"inc", "corp", "ltd", "bros", "assoc", "intl", "mgmt"})
 UNKNOWN_STATE_FIT = 0.5   # a scan's two letters that are no state code
 TAIL_REMAINS_WORDS = 4    # an option label's damaged "(specify below)" is at most this many words ...
 TAIL_REMAINS_SCORE = 80   # ... that read as part of it this well (rapidfuzz partial ratio)
@@ -120,6 +123,8 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     else:
         street_toks = vals(after_name + 1, street_at)
         city_toks = vals(after_street + 1, city_at)
+    if lay.flow.doc.is_ocr:
+        name_toks = _name_without_dust(name_toks)
     out = {"name": _cand(name_toks, label, structure=structure)}
     street_lines = reading_lines(street_toks, em)
     out["street1"] = _cand(street_lines[0] if street_lines else [], label, structure=structure)
@@ -135,6 +140,19 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
             state.fit = min(state.fit, UNKNOWN_STATE_FIT)
             state.notes.append("no such state code")
     return out
+
+
+def _name_without_dust(toks: list[Tok]) -> list[Tok]:
+    """A scanned owner's name less what OCR made of dust at its end: a lone lower-case letter
+    ("Marcoux Jarret J. x"; EDGAR prints names in capitals or capitalized) or a period after a
+    whole name word ("Stadlen Tommy."; an initial or an abbreviation keeps its own)."""
+    while len(toks) > 1 and len(toks[-1].text) == 1 and toks[-1].text.islower():
+        toks = toks[:-1]
+    if toks and (last := toks[-1]).text.endswith(".") and last.text[:-1].isalpha() and len(last.text) > 3 \
+            and last.text[:-1].lower() not in NAME_ABBREVIATIONS:
+        text = last.text[:-1]
+        toks = toks[:-1] + [dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))]
+    return toks
 
 
 def _before_rel(t: Tok, rel_top: float, rel_i: int | None) -> bool:

@@ -424,3 +424,22 @@ def test_a_sub_header_that_squeezes_out_a_missing_one_is_not_trusted():
     assert edges[2] - edges[1] > 15          # the A/D band keeps about its usual width
     good = SimpleNamespace(x0=395.0, x1=415.0)
     assert _split_band(324.0, 435.0, [None, None, good], 327.0, 438.0, [4.0, 2.0, 4.0])[2] == 394.5
+
+
+@pytest.mark.parametrize("words, kept", [
+    ("Marcoux Jarret J. x", "Marcoux Jarret J."),     # dust after the initial
+    ("Stadlen Tommy.", "Stadlen Tommy"),              # a period after a whole name word
+    ("Marcoux Jarret J.", "Marcoux Jarret J."),       # an initial's own period
+    ("Acme Holdings Inc.", "Acme Holdings Inc."),     # an abbreviation's
+    ("Bridge Street Advisors, L.L.C.", "Bridge Street Advisors, L.L.C."),
+])
+def test_dust_at_the_end_of_a_scanned_owner_name(words, kept):
+    from extractor.sections import _name_without_dust
+    toks = [_tok(w, 10.0 * k, 8.0, i=k) for k, w in enumerate(words.split())]
+    assert " ".join(t.text for t in _name_without_dust(toks)) == kept
+
+
+def test_a_lone_sign_is_no_text_value():
+    from extractor.cell_reread import _lone_sign
+    assert _lone_sign("a") and _lone_sign("—") and _lone_sign("|")
+    assert not _lone_sign("By Trust") and not _lone_sign("LP")
