@@ -81,8 +81,10 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
 
 
 def _misread_mark(text: str) -> bool:
-    """What OCR may make of a mark alone: short, at most one letter ("@)", "8)", "o", "(3")."""
-    return len(text) <= MARK_ALONE_CHARS and sum(ch.isalpha() for ch in text) <= 1
+    """What OCR may make of a mark alone: short, at most one letter ("@)", "8)", "o", "(3"), or
+    closing a parenthesis it did not open ("Men)", "xx)": "(2)(3)(4)" wrapped under the text)."""
+    return len(text) <= MARK_ALONE_CHARS and (sum(ch.isalpha() for ch in text) <= 1
+                                               or text.endswith(")") and "(" not in text)
 
 
 def _read_alone(api, page: Page, t: Tok) -> Tok | None:

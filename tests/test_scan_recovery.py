@@ -443,3 +443,12 @@ def test_a_lone_sign_is_no_text_value():
     from extractor.cell_reread import _lone_sign
     assert _lone_sign("a") and _lone_sign("—") and _lone_sign("|")
     assert not _lone_sign("By Trust") and not _lone_sign("LP")
+
+
+@pytest.mark.parametrize("text, mark", [("@)", True), ("8)", True), ("Men)", True), ("xx)", True),
+                                        ("LLC)", True), ("Trust", False), ("(ii)", False)])
+def test_what_a_wrapped_line_of_marks_is_read_as(text, mark):
+    """"See Footnotes(1)(2)" / "(3)(4)": the marks wrapped under the text read "Men)", "xx)" at
+    200 dpi; a short word closing a parenthesis it did not open is read again as marks."""
+    from extractor.cell_marks import _misread_mark
+    assert _misread_mark(text) is mark
