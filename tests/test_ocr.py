@@ -168,11 +168,10 @@ def test_a_scanned_rows_marks_are_not_claimed_complete_as_surely_as_a_pdfs(degra
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="analyzer not yet tuned for OCR words: the ticker printed in small "
-                   "caps is read 'scwo', its ']' as '|'; the (A)/(D) and column-5 sub-headers are too damaged "
-                   "('(a) or fo\u201d', 'Gnste 3 anda)') for the column bands (see the OCR report)")
 def test_degraded_raster_of_a_sample_gives_the_born_digital_record(degraded_sample):
-    """The whole first row and the issuer as the born-digital PDF gives them."""
+    """The whole first row and the issuer as the born-digital PDF gives them (the ticker printed
+    in small caps read 'scwo' with its ']' as '|', and the damaged (A)/(D) and column-5
+    sub-headers '(a) or fo\u201d', 'Gnste 3 anda)' once failed it)."""
     ex, born = degraded_sample
     assert ex.record.issuer == born.issuer
     assert ex.record.non_derivative_transactions[0] == born.non_derivative_transactions[0]
