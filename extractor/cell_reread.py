@@ -118,8 +118,8 @@ def _drop_junk(row: Row, band: Band) -> None:
     if value and (text := _without_bang(value[-1].text)) != value[-1].text:
         last = value[-1]
         keep[keep.index(last)] = dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))
-    if keep != toks and any(sum(ch.isalpha() for ch in t.text) >= 2 for t in keep):
-        row.cells[band.leaf.key] = keep
+    if keep != toks and (any(sum(ch.isalpha() for ch in t.text) >= 2 for t in keep) or not value):
+        row.cells[band.leaf.key] = keep         # (or nothing but rules: "| |" in a blank cell)
 
 
 def _lone_sign(text: str) -> bool:

@@ -454,3 +454,18 @@ def test_what_a_wrapped_line_of_marks_is_read_as(text, mark):
     200 dpi; a short word closing a parenthesis it did not open is read again as marks."""
     from extractor.cell_marks import _misread_mark
     assert _misread_mark(text) is mark
+
+
+def test_a_blank_text_cell_read_as_rules_is_blank():
+    """"| |" in a blank Nature of Ownership cell: what Tesseract made of the cell's borders. With
+    no real word left, it was kept as the value."""
+    from types import SimpleNamespace
+    from extractor.cell_reread import _drop_junk
+    from extractor.grid import Row
+    band = SimpleNamespace(leaf=SimpleNamespace(key="7"))
+    row = Row(0.0, 10.0, cells={"7": [_tok("|", 0, 8.0, i=1), _tok("|", 20, 8.0, i=2)]})
+    _drop_junk(row, band)
+    assert row.cells["7"] == []
+    row = Row(0.0, 10.0, cells={"7": [_tok("By", 0, 8.0, i=1), _tok("|", 12, 8.0, i=2), _tok("Trust", 20, 8.0, i=3)]})
+    _drop_junk(row, band)
+    assert [t.text for t in row.cells["7"]] == ["By", "Trust"]
