@@ -23,11 +23,10 @@ import regex as re
 from .flow import Flow, Tok, norm
 from .match import Hit, Matcher
 from .templates import Leaf, Table
-from .values import looks_like
+from .values import MARK_WORD, looks_like
 
 _NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)[.,](?!\d)")     # "3." ("3," when OCR misreads the dot)
 _LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
-_MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 _CLOSING_MARK = re.compile(r"\S\(\d{1,3}\)$|^\(\d{1,3}\)$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
 SQUEEZED = 0.5                # a sub-header leaving a missing one before it less than this share of its width is misplaced
@@ -400,7 +399,7 @@ def _fragments(toks: list[Tok], bands_by_page: dict[int, list[Band]],
         last_on_line[t.line] = t
         # a footnote mark trails its value: printed just past the column edge, it still belongs
         # to that value's cell (a mark-only cell's mark starts inside its own column)
-        if prev is not None and prev.i in placed and b is not None and _MARK.match(t.text) and t.word.sup is not False:
+        if prev is not None and prev.i in placed and b is not None and MARK_WORD.match(t.text) and t.word.sup is not False:
             glued = t.x0 - prev.x1 < 1.0
             near_edge = t.x0 - prev.x1 <= 3.0 * em and t.x0 - b.x0 < 0.3 * em
             if glued or near_edge:
@@ -587,7 +586,7 @@ def _past_closing_mark(frags: list[_Frag], single: set[str]) -> int:
     for fs in _wrapped_cells(frags, single).values():
         fs.sort(key=lambda f: f.cy)
         ends = [k for k, f in enumerate(fs) if _CLOSING_MARK.search(f.toks[-1].text)]
-        if ends and ends[0] < len(fs) - 1 and not all(_MARK.match(t.text) for f in fs[ends[0] + 1:] for t in f.toks):
+        if ends and ends[0] < len(fs) - 1 and not all(MARK_WORD.match(t.text) for f in fs[ends[0] + 1:] for t in f.toks):
             n += 1
     return n
 
@@ -601,7 +600,7 @@ def _violations(frags: list[_Frag], single: set[str]) -> int:
     """Single-valued columns holding two values in the row (marks alone on a line may wrap)."""
     seen: dict[str, int] = {}
     for f in frags:
-        if f.key in single and not all(_MARK.match(t.text) for t in f.toks):
+        if f.key in single and not all(MARK_WORD.match(t.text) for t in f.toks):
             seen[f.key] = seen.get(f.key, 0) + 1
     return sum(n - 1 for n in seen.values() if n > 1)
 
@@ -620,7 +619,7 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
 
     def value(f: _Frag) -> bool:
         leaf = leaf_of.get(f.key)
-        if leaf is None or all(_MARK.match(t.text) for t in f.toks):
+        if leaf is None or all(MARK_WORD.match(t.text) for t in f.toks):
             return False
         return leaf.required or _typed(f, leaf)
 
