@@ -469,3 +469,15 @@ def test_a_blank_text_cell_read_as_rules_is_blank():
     row = Row(0.0, 10.0, cells={"7": [_tok("By", 0, 8.0, i=1), _tok("|", 12, 8.0, i=2), _tok("Trust", 20, 8.0, i=3)]})
     _drop_junk(row, band)
     assert [t.text for t in row.cells["7"]] == ["By", "Trust"]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Class B Common Stock'", "Class B Common Stock"),       # a quote nothing opens
+    ("By Rivendell One LLC)", "By Rivendell One LLC"),       # a parenthesis nothing opens
+    ("See Footnote?!", "See Footnote"),
+    ("Stock Option (right to buy)", "Stock Option (right to buy)"),
+    ('By "ABC" Trust', 'By "ABC" Trust'),
+])
+def test_a_marks_remains_at_the_end_of_a_text_cell(text, kept):
+    from extractor.cell_reread import _without_bang
+    assert _without_bang(text) == kept
