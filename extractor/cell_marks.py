@@ -22,6 +22,7 @@ the rest of the record (validate.py).
 from __future__ import annotations
 
 import numpy as np
+import regex as re
 
 from .flow import Tok, norm
 from .geometry import BBox
@@ -32,6 +33,7 @@ from .sources.marks import _MARK, MIN_MARK_CONF, _as_mark, _reread
 from .sources.tesswords import ASCENT, DESCENT
 from .values import looks_like
 
+_BARS = re.compile(r"^[|}{\[\]]+$")
 CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 RULE_SHARE = 0.6         # a pixel row (column) this much ink across (down) the cell is a rule
 RAISE = 0.25             # a mark's bottom stands at least this share of a capital above the baseline
@@ -64,13 +66,14 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
         row.cells[band.leaf.key] = marks + [mark]
         return 1
     added = []
-    last = [t for t in value if t.line == value[-1].line]
-    if band.leaf.type == "text" and len(last) == 1 and len(last) < len(value) and _misread_mark(last[0].text):
+    words = [t for t in value if not _BARS.match(t.text)]       # what a cell border is read as aside
+    last = [t for t in words if words and t.line == words[-1].line]
+    if band.leaf.type == "text" and len(last) == 1 and len(last) < len(words) and _misread_mark(last[0].text):
         # a mark wrapped onto a line of its own under the text ("See Footnote(2)" / "(3)"), not
         # raised above anything there, read "@)" or "8)"
         mark = _read_alone(api, page, last[0])
         if mark is not None:
-            value = value[:-1]
+            value = [t for t in value if t is not last[0]]
             added.append(mark)
     added += _raised_marks(api, flow, page, band, value, marks)
     cleaned = _without_misreadings(value, marks + added)

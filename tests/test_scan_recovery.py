@@ -481,3 +481,12 @@ def test_a_blank_text_cell_read_as_rules_is_blank():
 def test_a_marks_remains_at_the_end_of_a_text_cell(text, kept):
     from extractor.cell_reread import _without_bang
     assert _without_bang(text) == kept
+
+
+def test_marks_wrapped_under_a_text_cell_beside_its_border():
+    """"See Footnote(2)" / "(3)": at 200 dpi the wrapped "(3)" reads "re)", "e)" or "@)", between
+    what Tesseract made of the cell's borders ("|"); those words no longer hide that it stands
+    alone on its line, so it is read again as a mark. Every one of the 21 rows has both."""
+    got = _record("rsecbuy-0170", "scan-200.pdf")["derivative_transactions"]
+    assert len(got) == 21
+    assert sum(g["footnote_ids"].get("nature_of_ownership") == ["2", "3"] for g in got) >= 17
