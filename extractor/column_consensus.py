@@ -4,8 +4,8 @@ A filing's table repeats its text cells down a column: "See footnote", "By The F
 LP", "Class A Common Stock". OCR garbles each copy differently ("By The Founders Fund IV, Lp",
 "Class A Common toc", "See Foomote"), so the copies read alike vote: a cell whose text is close
 to one that at least CONSENSUS_MIN other cells of its kind share (and more than share its own)
-takes that text, but only where every word it would change is doubtful: not an English word, or
-carrying a character no title has. A word read cleanly stays, so "Class B Common Stock" is never
+takes that text, but only where every word it would change is doubtful: not an English word,
+carrying a character no title has, or read with less than DOUBT_CONF confidence. A word read cleanly stays, so "Class B Common Stock" is never
 made "Class A", nor "Series E Warrant" "Series D" (a letter or number for another is refused
 outright). The caller (ocr_repair.py) lowers the field's fit and lists the change as an issue.
 """
@@ -27,6 +27,7 @@ TABLES = ("non_derivative_transactions", "non_derivative_holdings", "derivative_
 CONSENSUS_MIN = 2          # the text the cell takes is read alike in at least this many other cells ...
 CONSENSUS_RATIO = 85       # ... and is this close to the cell's (rapidfuzz ratio), or shares this
 CONSENSUS_WORDS = 0.5      # share of its words
+DOUBT_CONF = 0.6           # a word Tesseract read with less confidence is doubtful, English or not
 _CLEAN_WORD = re.compile(r"^[(]?[A-Za-z][A-Za-z.&/-]*[),.;:]?$")
 
 
@@ -41,7 +42,7 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
             text = c.value
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
-                        and _close(text, t) and _only_doubtful_words_change(text, t)),
+                        and _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c))),
                        default=None)
             if best is not None:
                 out.append((path, c, text, best[2]))
@@ -58,7 +59,13 @@ def _close(read: str, other: str) -> bool:
     return same >= CONSENSUS_WORDS * max(len(a), len(b))
 
 
-def _only_doubtful_words_change(read: str, other: str) -> bool:
+def _word_confs(c: Cand) -> list[float] | None:
+    """The OCR confidence of each word of the cell's text, when its words are its page words."""
+    words = c.value.split()
+    return [t.word.conf for t in c.toks] if [t.text for t in c.toks] == words else None
+
+
+def _only_doubtful_words_change(read: str, other: str, confs: list[float] | None = None) -> bool:
     a, b = read.split(), other.split()
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
@@ -68,7 +75,7 @@ def _only_doubtful_words_change(read: str, other: str) -> bool:
             return False                # a word the cell lacks may be lost, or the text another one
         if any(_short(w) for w in mine) and any(_short(w) for w in theirs):
             return False                # "A" for "B", "2" for "3": a class or series, not a misreading
-        if not all(_doubtful(w) for w in mine):
+        if not all(_doubtful(w) or (confs is not None and confs[i1 + k] < DOUBT_CONF) for k, w in enumerate(mine)):
             return False
     return True
 

@@ -55,3 +55,22 @@ def test_one_other_copy_is_no_majority():
 ])
 def test_an_abbreviation_in_small_capitals(read, fixed):
     assert text_repairs(read, WORDY_RULES)[0] == fixed
+
+
+def test_an_english_word_read_with_low_confidence_is_doubtful_too():
+    """"By The Rounders Fund IV, LP": "Rounders" is a word, but Tesseract read it at 0.41; read
+    cleanly (0.95) it would stand as another text."""
+    from extractor.flow import Tok, norm
+    from extractor.geometry import BBox
+    from extractor.page import Word
+
+    def cell(text: str, conf: float) -> Cand:
+        toks = [Tok(k, Word(w, BBox(0, 0, 1, 1), 1, conf=conf if w == "Rounders" else 0.96), norm(w), 0, 0, 1, 1)
+                for k, w in enumerate(text.split())]
+        return Cand(text, toks, text, kind="text")
+
+    right = "By The Founders Fund IV, LP"
+    for conf, fixed in ((0.41, {"non_derivative_transactions[2].nature_of_ownership": right}), (0.95, {})):
+        rows = [{"nature_of_ownership": Cand(right, kind="text")} for _ in range(2)]
+        rows.append({"nature_of_ownership": cell("By The Rounders Fund IV, LP", conf)})
+        assert _fixed({"non_derivative_transactions": rows}) == fixed
