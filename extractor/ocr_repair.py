@@ -33,7 +33,7 @@ from typing import Callable
 import regex as re
 
 from .candidate import Cand
-from .column_consensus import column_consensus
+from .column_consensus import column_consensus, column_marks
 from .confidence import REPAIR_NOTE
 from .model import Issue
 from .output import leaves, record_dict
@@ -76,6 +76,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
     out += _repair_by_column(draft)
+    out += _marks_by_column(draft, rec)
     return out
 
 
@@ -286,6 +287,22 @@ def _repair_by_column(draft: dict) -> list[Issue]:
         c.notes.append(f"{REPAIR_NOTE}{how}")
         out.append(Issue(code="ocr_repair", severity="warning", path=path, related=[path],
                          message=f"text read as {how}, as other cells of the column read"))
+    return out
+
+
+def _marks_by_column(draft: dict, rec: dict) -> list[Issue]:
+    """Footnote marks a text cell lacks that its column's other cells of the same text carry
+    (column_consensus.column_marks); the marks' fit drops, and each addition is an issue."""
+    out = []
+    for path, c, marks in column_marks(draft):
+        _add_marks(draft, rec, path, c, marks)
+        row, field = _slot(draft, path)
+        mc = row["footnote_ids"][field]
+        mc.fit = min(mc.fit, 0.8)
+        mc.notes.append(f"{REPAIR_NOTE}marks {', '.join(marks)} as the column's other {c.value!r} cells")
+        out.append(Issue(code="ocr_repair", severity="warning", path=f"{path.rsplit('.', 1)[0]}.footnote_ids.{field}",
+                         related=[path], message=f"footnote {', '.join(marks)} not read; the column's other "
+                                                 f"{c.value!r} cells carry it"))
     return out
 
 

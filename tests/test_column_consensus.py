@@ -74,3 +74,21 @@ def test_an_english_word_read_with_low_confidence_is_doubtful_too():
         rows = [{"nature_of_ownership": Cand(right, kind="text")} for _ in range(2)]
         rows.append({"nature_of_ownership": cell("By The Rounders Fund IV, LP", conf)})
         assert _fixed({"non_derivative_transactions": rows}) == fixed
+
+
+def test_marks_a_cell_lost_are_those_its_column_gives_the_same_text():
+    from extractor.column_consensus import column_marks
+
+    def row(text: str, marks: list[str]) -> dict:
+        r = {"nature_of_ownership": Cand(text, kind="text")}
+        if marks:
+            r["footnote_ids"] = {"nature_of_ownership": Cand(marks, kind="marks")}
+        return r
+
+    fund = "By The Founders Fund IV, LP"
+    rows = [row(fund, ["1"]), row(fund, ["1"]), row(fund, []), row(fund, ["1"]), row("By Trust", [])]
+    got = column_marks({"non_derivative_transactions": rows})
+    assert [(p, m) for p, _c, m in got] == [("non_derivative_transactions[2].nature_of_ownership", ("1",))]
+    # a cell with other marks keeps them (added to, never taken from); two of four is no majority
+    rows = [row(fund, ["1"]), row(fund, ["1"]), row(fund, ["7"]), row(fund, [])]
+    assert column_marks({"non_derivative_transactions": rows}) == []
