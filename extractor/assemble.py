@@ -41,6 +41,7 @@ _TICKER = re.compile(r"^(?P<name>[^\[]*?)\s*\[[\s\[]*(?P<ticker>[^\[\]]*?)\s*\](
 # OCR reads the closing bracket as "J", "|", ")", "}" or "l": "LINKEDIN CORP [ LNKD J", or as an
 # opening one before a second reading of the ticker: "SYNOPSYS INC [ SNPS ['snps | ="
 OCR_CLOSERS = "J|)l}"
+OCR_OPENERS = "J|(L{I1"       # what OCR reads an opening bracket as (upper case: the ticker is)
 _TICKER_OCR = re.compile(r"^(?P<name>[^\[]*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})(?:\s*[" + re.escape(OCR_CLOSERS)
                          + r"](?P<rest>(?:\s.*)?)|\s+(?P<rest>\[.*))$")
 
@@ -164,6 +165,11 @@ def _issuer(lay: Layout) -> dict:
         # tickers are upper case (284 of the corpus's 286) and print in small capitals: on a scan
         # a letter's case is only its height, which OCR guesses ("SNow", "cvGw", "snps")
         ticker = ticker.upper()
+        # a ticker has no space: a glyph before it is its opening bracket misread ("[ NONE ]" -> "J NONE")
+        parts = ticker.split()
+        while len(parts) > 1 and len(parts[0]) == 1 and parts[0] in OCR_OPENERS:
+            parts = parts[1:]
+        ticker = " ".join(parts)
     bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
     closes = (lambda t: "]" in t.text or t.text[-1] in OCR_CLOSERS) if ocr_bracket else (lambda t: "]" in t.text)
     closing = next((i for i, t in enumerate(toks) if i > bracket and closes(t)), len(toks) - 1)

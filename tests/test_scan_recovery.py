@@ -490,3 +490,9 @@ def test_marks_wrapped_under_a_text_cell_beside_its_border():
     got = _record("rsecbuy-0170", "scan-200.pdf")["derivative_transactions"]
     assert len(got) == 21
     assert sum(g["footnote_ids"].get("nature_of_ownership") == ["2", "3"] for g in got) >= 17
+
+
+def test_a_ticker_has_no_misread_bracket_before_it():
+    """"[ NONE ]" read "J NONE ]", "[ ABL ]" read "| ABL ]": a ticker has no space, and a lone
+    bracket look-alike before it is its opening bracket."""
+    assert _record("rsecbuy-0038")["issuer"]["trading_symbol"] == "NONE"
