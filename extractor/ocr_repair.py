@@ -165,7 +165,11 @@ _DOUBLE_COMMA = re.compile(r"(?<=\w),,")
 # Roman numerals with an I read as a bracket, a 1, an l or a "!" ("FF [V Management", "Holdings
 # I! L.P.", "(it)" for "(ii)"; none of these shapes is in the corpus's footnotes)
 _ROMAN_IV = re.compile(r"(?<![\w\[])[\[1l|]V(?!\w)")
-_ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)")
+_ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)|(?<!\w)I[l1|](?!\w)")
+# a company's "Inc." after its comma is capitalized (", Inc." 477 times in the corpus, ", inc." never),
+# and a parenthesis opens one quote, not two ('(""Opco LP")')
+_LOWER_INC = re.compile(r"(?<=, )inc\.")
+_DOUBLE_QUOTE = re.compile(r'\(""(?=\w)')
 _ROMAN_ITEM = re.compile(r"\((i[it]|i[it]i|i[lt]|[tl]i)\)")
 
 PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_period_from_transactions)
@@ -189,6 +193,8 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("period", _DOUBLE_COMMA, lambda m: ".,"),
     ("roman numeral", _ROMAN_IV, lambda m: "IV"),
     ("roman numeral", _ROMAN_II, lambda m: "II"),
+    ("capital", _LOWER_INC, lambda m: "Inc."),
+    ("quote", _DOUBLE_QUOTE, lambda m: '("'),
     ("roman numeral", _ROMAN_ITEM, lambda m: "(" + re.sub("[lt]", "i", m.group(1)) + ")"),
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),

@@ -237,6 +237,9 @@ def test_mark_remains_at_a_word_end(word, before, kept):
     ("KKR Group Assets Holdings I! L.P.", "KKR Group Assets Holdings II L.P."),
     ("respectively, and (it) New Sitio", "respectively, and (ii) New Sitio"),
     ("respectively, and (ii) New Sitio", "respectively, and (ii) New Sitio"),
+    ("Snapper Merger Sub Il, LLC", "Snapper Merger Sub II, LLC"),
+    ("any security holder of Tesla, inc. or the staff", "any security holder of Tesla, Inc. or the staff"),
+    ('Operating Partnership, LP (""Opco LP")', 'Operating Partnership, LP ("Opco LP")'),
 ])
 def test_a_period_and_a_comma_swapped_in_running_text(read, fixed):
     """Footnotes read at 150-300 dpi swap "." and "," where the corpus's 1,525 footnotes never
