@@ -264,8 +264,13 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
         if all(found):
             used |= {t.i for t in found}
     last_option = max((h.first.i for h in option_hits.values()), default=-1)
+    # box 6's lines ("X Form filed by One Reporting Person") when its label was not found and its
+    # words fell to this box: the title ends above them
+    joint = [h for labels in lay.template.joint_filing.options.values()
+             for h in lay.matcher.find(labels, within=lambda t: t in pool, min_score=0.85)]
+    below = min((h.top for h in joint), default=float("inf")) - 0.5 * em
     rest = [t for t in toks if t.i not in used and t.i not in lay.used and not is_mark(lay, t)
-            and (t.i > last_option or not option_hits)]
+            and (t.i > last_option or not option_hits) and t.top < below]
     rest = [t for ln in reading_lines(rest, em) for t in ln]
     officer = out.get("is_officer", Cand(False)).value
     other = out.get("is_other", Cand(False)).value

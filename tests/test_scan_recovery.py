@@ -499,3 +499,10 @@ def test_a_ticker_has_no_misread_bracket_before_it():
     """"[ NONE ]" read "J NONE ]", "[ ABL ]" read "| ABL ]": a ticker has no space, and a lone
     bracket look-alike before it is its opening bracket."""
     assert _record("rsecbuy-0038")["issuer"]["trading_symbol"] == "NONE"
+
+
+def test_box_6_lines_are_not_the_officer_title():
+    """On this scan box 6's label is not read, and its lines ("X Form filed by One Reporting
+    Person ...") fell into box 5, where they ended the officer title."""
+    title = _record("datamule-0142")["reporting_owners"][0]["officer_title"] or ""
+    assert "Form filed" not in title and "Reporting Person" not in title
