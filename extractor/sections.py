@@ -23,6 +23,7 @@ OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_d
 _STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
 US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
                       "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
+_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
@@ -127,6 +128,11 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
         name_toks = _name_without_dust(name_toks)
     out = {"name": _cand(name_toks, label, structure=structure)}
     street_lines = reading_lines(street_toks, em)
+    if street_at < 0 and not city_toks and len(street_lines) >= 2 and _city_shaped(street_lines[-1]):
+        # no "(Street)" caption read: the city line is the last line before "(City)", when it
+        # ends in a state and a postal code ("PASADENA CA 91105")
+        city_toks = street_lines.pop()
+        street_toks = [t for ln in street_lines for t in ln]
     out["street1"] = _cand(street_lines[0] if street_lines else [], label, structure=structure)
     out["street2"] = _cand([t for ln in street_lines[1:] for t in ln], label, structure=structure)
     out.update(split_city_line(city_toks, city_caps, label * (1.0 if structure == 1.0 else 0.9), em))
@@ -140,6 +146,12 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
             state.fit = min(state.fit, UNKNOWN_STATE_FIT)
             state.notes.append("no such state code")
     return out
+
+
+def _city_shaped(line: list[Tok]) -> bool:
+    """A line ending in a state code and a postal code, after a word: "PASADENA CA 91105"."""
+    words = [t.text.strip(",") for t in line]
+    return len(words) >= 3 and bool(_STATE.match(words[-2])) and bool(_ZIP.match(words[-1]))
 
 
 def _name_without_dust(toks: list[Tok]) -> list[Tok]:

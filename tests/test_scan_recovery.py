@@ -506,3 +506,17 @@ def test_box_6_lines_are_not_the_officer_title():
     Person ...") fell into box 5, where they ended the officer title."""
     title = _record("datamule-0142")["reporting_owners"][0]["officer_title"] or ""
     assert "Form filed" not in title and "Reporting Person" not in title
+
+
+def test_a_city_line_without_the_street_caption_above_it():
+    """This scan loses box 1's "(Street)" caption: the city line "PASADENA CA 91105" was read as
+    a second street line and the city, state and zip came out null at 0.97."""
+    owner = _record("goedgar-0003")["reporting_owners"][0]
+    assert (owner["city"], owner["state"], owner["zip_code"]) == ("PASADENA", "CA", "91105")
+
+
+@pytest.mark.parametrize("line, shaped", [("PASADENA CA 91105", True), ("MOUNTAIN VIEW CA 94043-1234", True),
+                                          ("STE 700", False), ("1601 WILLOW ROAD", False), ("CA 91105", False)])
+def test_city_shaped_lines(line, shaped):
+    from extractor.sections import _city_shaped
+    assert _city_shaped([_tok(w, 10.0 * k, 8.0, i=k) for k, w in enumerate(line.split())]) is shaped
