@@ -38,12 +38,15 @@ TRANSACTION_FIELDS = ("transaction_date", "transaction_code", "shares")
 
 # the name stops at the first "[" (a scan may show the bracket twice: "Facebook Inc [ [FB] FB")
 _TICKER = re.compile(r"^(?P<name>[^\[]*?)\s*\[[\s\[]*(?P<ticker>[^\[\]]*?)\s*\](?P<rest>.*)$")
-# OCR reads the closing bracket as "J", "|", ")", "}" or "l": "LINKEDIN CORP [ LNKD J", or as an
-# opening one before a second reading of the ticker: "SYNOPSYS INC [ SNPS ['snps | ="
+# OCR reads the closing bracket as "J", "|", ")", "}" or "l": "LINKEDIN CORP [ LNKD J", as an
+# opening one before a second reading of the ticker: "SYNOPSYS INC [ SNPS ['snps | =", or loses it
+# ("Hall of Fame Resort & Entertainment Co [ HOFV")
 OCR_CLOSERS = "J|)l}"
 OCR_OPENERS = "J|(L{I1"       # what OCR reads an opening bracket as (upper case: the ticker is)
 _TICKER_OCR = re.compile(r"^(?P<name>[^\[]*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})(?:\s*[" + re.escape(OCR_CLOSERS)
-                         + r"](?P<rest>(?:\s.*)?)|\s+(?P<rest>\[.*))$")
+                         + r"](?P<rest>(?:\s.*)?)|\s+(?P<rest>\[.*)|(?P<rest>))$")
+# ... or loses the opening one altogether: "Copper Property CTL Pass Through Trust NONE ]"
+_TICKER_NO_OPEN = re.compile(r"^(?P<name>[^\[\]]*?)\s+(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*\](?P<rest>.*)$")
 
 
 def assemble(lay: Layout) -> dict:
@@ -153,7 +156,8 @@ def _issuer(lay: Layout) -> dict:
     toks = [t for ln in lines for t in ln]
     text = join_words(toks)
     m = _TICKER.match(text)
-    ocr_bracket = m is None and any(t.word.conf < 1.0 for t in toks) and _TICKER_OCR.match(text)
+    ocr_bracket = m is None and any(t.word.conf < 1.0 for t in toks) and (_TICKER_OCR.match(text)
+                                                                           or _TICKER_NO_OPEN.match(text))
     m = m or ocr_bracket
     label = area.label.score
     if not m:

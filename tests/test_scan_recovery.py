@@ -366,10 +366,13 @@ def test_a_line_of_text_filling_a_narrow_cell_is_not_a_rule():
     ("Facebook Inc [ [FB] FB", "Facebook Inc", "FB"),          # the bracket read twice: not part of the name
     ("LINKEDIN CORP [ LNKD J", "LINKEDIN CORP", "LNKD"),       # "]" read as "J"
     ("Tesla, Inc. [ TSLA ]", "Tesla, Inc.", "TSLA"),
+    ("Hall of Fame Resort & Entertainment Co [ HOFV", "Hall of Fame Resort & Entertainment Co", "HOFV"),
+    ("Copper Property CTL Pass Through Trust NONE ]", "Copper Property CTL Pass Through Trust", "NONE"),
 ])
 def test_the_issuer_name_stops_at_the_ticker_bracket(text, name, ticker):
-    from extractor.assemble import _TICKER, _TICKER_OCR
-    m = _TICKER.match(text) or _TICKER_OCR.match(text)
+    """A scan may show a bracket twice, read one as a letter, or lose it."""
+    from extractor.assemble import _TICKER, _TICKER_NO_OPEN, _TICKER_OCR
+    m = _TICKER.match(text) or _TICKER_OCR.match(text) or _TICKER_NO_OPEN.match(text)
     assert (m.group("name"), m.group("ticker")) == (name, ticker)
 
 
