@@ -267,6 +267,7 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
             checked = ink                   # a scan: a lone "X" Tesseract dropped, seen in the ink
         out[field] = Cand(checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
                           label=min(base, h.score), kind="flag", area=(h.first.page, h.first.word.bbox))
+    _one_option_per_mark(out, option_hits, em)
     used = set().union(*(h.ids for h in option_hits.values())) if option_hits else set()
     # what is left of an option label read by its first word only ("Other" + "(specify below)"),
     # however a text dump scattered its words
@@ -303,6 +304,26 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     out["officer_title"] = _cand(_without_tail_remains(title, tails), base, structure=s)
     out["other_text"] = _cand(_without_tail_remains(spec, tails), base, structure=s)
     return out
+
+
+def _one_option_per_mark(out: dict[str, Cand], hits: dict[str, Hit], em: float) -> None:
+    """A check mark ticks one option: the one on whose line it stands, right before its label. A
+    scan's "X" before "Officer" sits within reach of "Director" on the line above, and of "Other"
+    further along its own line (the reach is in ems, and a scan's em runs high), and ticked them."""
+    by_mark: dict[int, list[str]] = {}
+    for field, c in out.items():
+        if c.value is True and c.toks:
+            by_mark.setdefault(c.toks[0].i, []).append(field)
+    for fields in by_mark.values():
+        if len(fields) < 2:
+            continue
+        mark = out[fields[0]].toks[0]
+        # the option on the mark's line, and of those the one whose label starts right after it
+        keep = min(fields, key=lambda f: (round(abs(hits[f].first.cy - mark.cy) / (0.5 * em)), hits[f].x0 - mark.x1))
+        for f in fields:
+            if f != keep:
+                out[f] = Cand(False, label=out[f].label, kind="flag", area=out[f].area,
+                              notes=["the mark before it is the next option's"])
 
 
 def _without_tail_remains(toks: list[Tok], tails: list[str]) -> list[Tok]:

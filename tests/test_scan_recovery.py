@@ -523,3 +523,12 @@ def test_a_city_line_without_the_street_caption_above_it():
 def test_city_shaped_lines(line, shaped):
     from extractor.sections import _city_shaped
     assert _city_shaped([_tok(w, 10.0 * k, 8.0, i=k) for k, w in enumerate(line.split())]) is shaped
+
+
+@pytest.mark.parametrize("case, field", [("rsecbuy-0242", "is_director"), ("springload-0001", "is_other")])
+def test_one_check_mark_ticks_one_option(case, field):
+    """The "X" before "Officer" was also the nearest mark within reach of "Director" on the line
+    above (rsecbuy-0242) and of "Other" further along its own line (springload-0001): both came
+    out checked at 0.97-0.98. A mark ticks the option on its line whose label follows it."""
+    owner = _record(case, "scan-200.pdf")["reporting_owners"][0]
+    assert owner["is_officer"] is True and owner[field] is False
