@@ -38,6 +38,7 @@ from .confidence import REPAIR_NOTE
 from .model import Issue
 from .output import leaves, record_dict
 from .repair import Repair, candidates
+from .values import parse
 from .spelling import WORD, english_words, respell
 from .validate import _expected_ad, validate_record
 
@@ -73,6 +74,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p, None)
     out += _repair_roll_forward(draft, rec)
     out += _period_from_transactions(draft)
+    out += _shares_by_underlying(draft)
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
     out += _repair_by_column(draft)
@@ -261,6 +263,28 @@ def _repair_text(draft: dict) -> list[Issue]:
 
 LOST_NOTES = 2             # footnotes at the end of the sequence OCR may have lost entirely
 PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
+
+
+def _shares_by_underlying(draft: dict) -> list[Issue]:
+    """A derivative row's shares and its underlying shares are the same number in most filings
+    (220 of the corpus's 270 rows with both): where they differ and the one's separator read the
+    other way ("2.300" for "2,300") makes them equal, that is the misreading."""
+    out = []
+    for i, row in enumerate(draft.get("derivative_transactions", [])):
+        pair = [row.get("shares"), row.get("underlying_security_shares")]
+        if any(c is None or c.value is None for c in pair) or Decimal(str(pair[0].value)) == Decimal(str(pair[1].value)):
+            continue
+        for c, other, field in ((pair[0], pair[1], "shares"), (pair[1], pair[0], "underlying_security_shares")):
+            swapped = parse("number", _swapped(c.text.strip()))
+            if c.text and swapped.value is not None and swapped.value == Decimal(str(other.value)):
+                path = f"derivative_transactions[{i}].{field}"
+                was, c.value = c.text, swapped.value
+                c.fit = min(c.fit, 0.8)
+                c.notes.append(f"{REPAIR_NOTE}separator: {was!r} -> {c.value}")
+                out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
+                                 message=f"{was!r} read as {c.value}: the row's other share count confirms it"))
+                break
+    return out
 
 
 def _period_from_transactions(draft: dict) -> list[Issue]:

@@ -215,3 +215,18 @@ def test_an_unreadable_box_3_is_the_earliest_transaction_date():
     draft["document_type"] = Cand("5")           # a Form 5's box 3 is its fiscal year end
     draft["period_of_report"] = Cand(None, text="ete", kind="date")
     assert _period_from_transactions(draft) == [] and draft["period_of_report"].value is None
+
+
+def test_a_share_count_read_with_its_separator_swapped_is_checked_by_the_underlying():
+    """Table II's shares and underlying shares agree in most rows; "2.300" beside "2,300" is a
+    comma read as a point. Where the swap does not make them equal, both stay as read."""
+    from decimal import Decimal
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _shares_by_underlying
+    row = {"shares": Cand(Decimal("2.3"), text="2.300", kind="number"),
+           "underlying_security_shares": Cand(Decimal("2300"), text="2,300", kind="number")}
+    issues = _shares_by_underlying({"derivative_transactions": [row]})
+    assert row["shares"].value == Decimal("2300") and [i.path for i in issues] == ["derivative_transactions[0].shares"]
+    row = {"shares": Cand(Decimal("2.3"), text="2.300", kind="number"),
+           "underlying_security_shares": Cand(Decimal("4600"), text="4,600", kind="number")}
+    assert _shares_by_underlying({"derivative_transactions": [row]}) == [] and row["shares"].value == Decimal("2.3")
