@@ -77,6 +77,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _shares_by_underlying(draft)
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
+    out += _prices_by_range(draft)          # after the footnotes' own ranges are repaired
     out += _repair_by_column(draft)
     out += _marks_by_column(draft, rec)
     return out
@@ -174,6 +175,7 @@ _LOWER_INC = re.compile(r"(?<=, )inc\.")
 _DOUBLE_QUOTE = re.compile(r'\(""(?=\w)')
 _ROMAN_ITEM = re.compile(r"\((i[it]|i[it]i|i[lt]|[tl]i)\)")
 
+RANGE_MAX_COST = 1.0      # the dearest reading a footnote's price range may confirm (_prices_by_range)
 PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_period_from_transactions)
 
 # (what, pattern, the repaired text of a match or None where the match stands)
@@ -284,6 +286,39 @@ def _shares_by_underlying(draft: dict) -> list[Issue]:
                 out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
                                  message=f"{was!r} read as {c.value}: the row's other share count confirms it"))
                 break
+    return out
+
+
+def _prices_by_range(draft: dict) -> list[Issue]:
+    """A weighted average price lies in the range its footnote gives ("sold in multiple
+    transactions at prices ranging from $4.40 to $4.55"): a price outside it that one cheap
+    reading (RANGE_MAX_COST) puts inside was misread ("447" for "4.47")."""
+    notes = {str(n["id"].value): n["text"].value or "" for n in draft.get("footnotes", []) if n.get("id")}
+    out = []
+    for sec in ("non_derivative_transactions", "derivative_transactions"):
+        for i, row in enumerate(draft.get(sec, [])):
+            c = row.get("price_per_share")
+            marks = row.get("footnote_ids", {}).get("price_per_share")
+            if c is None or c.value is None or not c.text.strip() or marks is None:
+                continue
+            # each end as read and with its separator the other way: "$989,520 to $990,060" is a
+            # range of hundreds as much as of hundred-thousands, and the price as read decides
+            ranges = [(lo, hi) for m in marks.value or [] for a, b in _RANGE.findall(notes.get(str(m), ""))
+                      for x, y in ((a, b), (_swapped(a), _swapped(b)))
+                      if (lo := _amount(x)) is not None and (hi := _amount(y)) is not None
+                      and 0 < lo <= hi <= RANGE_SPAN * lo]
+            if not ranges or any(lo <= float(c.value) <= hi for lo, hi in ranges):
+                continue
+            inside = {r.value for r in candidates(c.text, c.kind or "money", max_cost=RANGE_MAX_COST, limit=24)
+                      if any(lo <= float(r.value) <= hi for lo, hi in ranges)}
+            if len(inside) != 1:
+                continue
+            path = f"{sec}[{i}].price_per_share"
+            was, c.value = c.text, inside.pop()
+            c.fit = min(c.fit, 0.9)
+            c.notes.append(f"{REPAIR_NOTE}{was!r} -> {c.value} (the footnote's price range)")
+            out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
+                             message=f"{was!r} read as {c.value}: the price range of its footnote confirms it"))
     return out
 
 

@@ -230,3 +230,23 @@ def test_a_share_count_read_with_its_separator_swapped_is_checked_by_the_underly
     row = {"shares": Cand(Decimal("2.3"), text="2.300", kind="number"),
            "underlying_security_shares": Cand(Decimal("4600"), text="4,600", kind="number")}
     assert _shares_by_underlying({"derivative_transactions": [row]}) == [] and row["shares"].value == Decimal("2.3")
+
+
+def test_a_price_outside_its_footnotes_range_is_read_again_into_it():
+    """"$447" beside "prices ranging from $4.40 to $4.55" is "$4.47" with its point lost. A price
+    that fits the range read the other way ("$989,520 to $990,060" are hundreds too) stays."""
+    from decimal import Decimal
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _prices_by_range
+
+    def draft(price: str, value: str, note: str) -> dict:
+        row = {"price_per_share": Cand(Decimal(value), text=price, kind="money"),
+               "footnote_ids": {"price_per_share": Cand(["3"], kind="marks")}}
+        return {"non_derivative_transactions": [row], "derivative_transactions": [],
+                "footnotes": [{"id": Cand("3"), "text": Cand(note)}]}
+
+    d = draft("$447", "447", "sold in multiple transactions at prices ranging from $4.40 to $4.55, inclusive.")
+    assert len(_prices_by_range(d)) == 1
+    assert d["non_derivative_transactions"][0]["price_per_share"].value == Decimal("4.47")
+    d = draft("$989.775", "989.775", "at prices ranging from $989,520 to $990,060, inclusive.")
+    assert _prices_by_range(d) == [] and d["non_derivative_transactions"][0]["price_per_share"].value == Decimal("989.775")
