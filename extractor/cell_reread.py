@@ -26,7 +26,7 @@ import dataclasses
 
 import regex as re
 
-from .cell_marks import find_marks
+from .cell_marks import STROKE_CONF, STROKE_WIDTH, find_marks   # a lone "I" is read from its stroke as a "1" is
 from .flow import Tok, norm
 from .geometry import BBox
 from .grid import Band, Row
@@ -67,8 +67,6 @@ MIN_CAP_SHARE = 0.5      # a value glyph is at least this share of the page's ca
 MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6),
 ONE_LETTER = {"ownership_form", "ad_code"}   # but for a lone "I" or "D", which no mark stands in for alone
 RAISED_SHARE = 0.25      # a glyph whose bottom is this share of the cap height above the line's is a mark
-STROKE_WIDTH = 0.45      # a lone stroke in a D/I cell read as "I" (_lone_stroke) ...
-STROKE_CONF = 0.5        # ... with this confidence
 LINE_PX = 36             # a cell image is read at least this tall (pixels, margin included)
 PSM_LINE = 7             # Tesseract: the image is one text line
 PSM_BLOCK = 6            # ... one block of text
@@ -115,7 +113,7 @@ def _drop_junk(row: Row, band: Band) -> None:
     value = [t for t in keep if not _is_mark(t)]
     while len(value) > 1 and _TAIL_JUNK.match(value[-1].text):
         keep.remove(value.pop())
-    if value and (text := _without_bang(value[-1].text, " ".join(t.text for t in value))) != value[-1].text:
+    if value and (text := _without_tail_marks(value[-1].text, " ".join(t.text for t in value))) != value[-1].text:
         last = value[-1]
         keep[keep.index(last)] = dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))
     if keep != toks and (any(sum(ch.isalpha() for ch in t.text) >= 2 for t in keep) or not value):
@@ -139,7 +137,7 @@ def _speck(t: Tok, cell: list[Tok]) -> bool:
             and t.bottom - t.top < SPECK_HEIGHT * heights[len(heights) // 2])
 
 
-def _without_bang(text: str, whole: str | None = None) -> str:
+def _without_tail_marks(text: str, whole: str | None = None) -> str:
     """A text cell's text (or last word) less a "!" or "?" ending its last word: what a mark's
     parenthesis glued to the word is read as ("Trust!", "See Footnote?!"); and less a quote or a
     ")" ending it that nothing in the cell (`whole`, by default the text) opens ("Class B Common
@@ -235,7 +233,7 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     # a mark the page's reading left glued in the words comes back at the end of the re-read
     # ("See footnote (4)"): it stays a mark, not part of the text
     text, ids = split_marks(got[0])
-    text = _without_bang(" ".join(_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split()))
+    text = _without_tail_marks(" ".join(_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split()))
     if not text:
         return 0
     extra = [_mark_tok(f"({i})", got[1], box_pt, page.number, off, value) for i in ids

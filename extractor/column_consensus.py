@@ -19,11 +19,11 @@ from rapidfuzz import fuzz
 
 from .candidate import Cand
 from .spelling import english_words
+from .validate import ROW_SECTIONS
 
 # cells whose texts vote together: titles of both tables (a title and an underlying title are
 # often the same security), and the nature of indirect ownership of both
 GROUPS = (("security_title", "underlying_security_title"), ("nature_of_ownership",))
-TABLES = ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions", "derivative_holdings")
 CONSENSUS_MIN = 2          # the text the cell takes is read alike in at least this many other cells ...
 CONSENSUS_RATIO = 85       # ... and is this close to the cell's (rapidfuzz ratio), or shares this
 CONSENSUS_WORDS = 0.5      # share of its words
@@ -35,7 +35,7 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
     """(path, cand, read, consensus) for each text cell to be replaced (see the module docstring)."""
     out = []
     for group in GROUPS:
-        cells = [(f"{sec}[{i}].{f}", row[f]) for sec in TABLES for i, row in enumerate(draft.get(sec, []))
+        cells = [(f"{sec}[{i}].{f}", row[f]) for sec in ROW_SECTIONS for i, row in enumerate(draft.get(sec, []))
                  for f in group if f in row and isinstance(row[f].value, str) and row[f].value]
         counts = Counter(c.value for _p, c in cells)
         for path, c in cells:
@@ -105,7 +105,7 @@ def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
     for group in GROUPS:
         for f in group:
             cells = [(f"{sec}[{i}].{f}", row[f], tuple(row.get("footnote_ids", {}).get(f, Cand([])).value or ()))
-                     for sec in TABLES for i, row in enumerate(draft.get(sec, []))
+                     for sec in ROW_SECTIONS for i, row in enumerate(draft.get(sec, []))
                      if f in row and isinstance(row[f].value, str) and row[f].value]
             by_text: dict[str, list] = {}
             for path, c, marks in cells:

@@ -40,7 +40,7 @@ from .output import leaves, record_dict
 from .repair import Repair, candidates
 from .values import parse
 from .spelling import WORD, english_words, respell
-from .validate import _expected_ad, validate_record
+from .validate import TX_SECTIONS, _expected_ad, validate_record
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
 MAX_COST = 1.5             # dearest reading a live cross-check may confirm
@@ -133,11 +133,15 @@ def _swapped(text: str) -> str:
     return text if k < 0 else text[:k] + ("." if text[k] == "," else ",") + text[k + 1:]
 
 
+def _price_range(a: str, b: str) -> tuple[float, float] | None:
+    """(low, high) of "$a to $b" when it reads as a price range: low to high within RANGE_SPAN."""
+    lo, hi = _amount(a), _amount(b)
+    return (lo, hi) if lo is not None and hi is not None and 0 < lo <= hi <= RANGE_SPAN * lo else None
+
+
 def _fix_range(m) -> str | None:
     """A price range read with a separator swapped so that it runs low to high (RANGE_SPAN)."""
-    def fits(a: str, b: str) -> bool:
-        lo, hi = _amount(a), _amount(b)
-        return lo is not None and hi is not None and 0 < lo <= hi <= RANGE_SPAN * lo
+    fits = lambda a, b: _price_range(a, b) is not None
     a, b = m.group(1), m.group(2)
     if fits(a, b):
         return None
@@ -243,7 +247,7 @@ def _repair_text(draft: dict) -> list[Issue]:
     misread words of running text and table text cells respelled (spelling.py: "foomote" ->
     "footnote"); the value's fit drops as for any repair, and each change is an issue."""
     out = []
-    found = [(path, c) for path, c in leaves(draft)]
+    found = list(leaves(draft))
     seen = Counter(m.group().lower() for _p, c in found if isinstance(c.value, str) for m in WORD.finditer(c.value))
     spelling: TextRule = ("misread word", WORD, lambda m: respell(m.group(), seen))
     for path, c in found:
@@ -254,17 +258,22 @@ def _repair_text(draft: dict) -> list[Issue]:
         if not done:
             continue
         c.value = fixed
-        c.fit = min(c.fit, 0.8)
         for what, read, repaired in done:
             how = f"{read!r} -> {repaired!r}"
-            c.notes.append(f"{REPAIR_NOTE}{how}")
-            out.append(Issue(code="ocr_repair", severity="warning", path=path, related=[path],
-                             message=f"{what} read as {how}"))
+            out.append(_repaired(c, path, how, f"{what} read as {how}"))
     return out
 
 
 LOST_NOTES = 2             # footnotes at the end of the sequence OCR may have lost entirely
 PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
+
+
+def _repaired(c: Cand, path: str, how: str, message: str, fit: float = 0.8, severity: str = "warning") -> Issue:
+    """Mark `c` (its value already set) as repaired: its fit drops to at most `fit`, a note says
+    `how`, and the issue for it says `message`."""
+    c.fit = min(c.fit, fit)
+    c.notes.append(f"{REPAIR_NOTE}{how}")
+    return Issue(code="ocr_repair", severity=severity, path=path, related=[path], message=message)
 
 
 def _shares_by_underlying(draft: dict) -> list[Issue]:
@@ -281,10 +290,9 @@ def _shares_by_underlying(draft: dict) -> list[Issue]:
             if c.text and swapped.value is not None and swapped.value == Decimal(str(other.value)):
                 path = f"derivative_transactions[{i}].{field}"
                 was, c.value = c.text, swapped.value
-                c.fit = min(c.fit, 0.8)
-                c.notes.append(f"{REPAIR_NOTE}separator: {was!r} -> {c.value}")
-                out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
-                                 message=f"{was!r} read as {c.value}: the row's other share count confirms it"))
+                out.append(_repaired(c, path, f"separator: {was!r} -> {c.value}",
+                                     f"{was!r} read as {c.value}: the row's other share count confirms it",
+                                     severity="info"))
                 break
     return out
 
@@ -295,7 +303,7 @@ def _prices_by_range(draft: dict) -> list[Issue]:
     reading (RANGE_MAX_COST) puts inside was misread ("447" for "4.47")."""
     notes = {str(n["id"].value): n["text"].value or "" for n in draft.get("footnotes", []) if n.get("id")}
     out = []
-    for sec in ("non_derivative_transactions", "derivative_transactions"):
+    for sec in TX_SECTIONS:
         for i, row in enumerate(draft.get(sec, [])):
             c = row.get("price_per_share")
             marks = row.get("footnote_ids", {}).get("price_per_share")
@@ -303,10 +311,8 @@ def _prices_by_range(draft: dict) -> list[Issue]:
                 continue
             # each end as read and with its separator the other way: "$989,520 to $990,060" is a
             # range of hundreds as much as of hundred-thousands, and the price as read decides
-            ranges = [(lo, hi) for m in marks.value or [] for a, b in _RANGE.findall(notes.get(str(m), ""))
-                      for x, y in ((a, b), (_swapped(a), _swapped(b)))
-                      if (lo := _amount(x)) is not None and (hi := _amount(y)) is not None
-                      and 0 < lo <= hi <= RANGE_SPAN * lo]
+            ranges = [r for m in marks.value or [] for a, b in _RANGE.findall(notes.get(str(m), ""))
+                      for x, y in ((a, b), (_swapped(a), _swapped(b))) if (r := _price_range(x, y))]
             if not ranges or any(lo <= float(c.value) <= hi for lo, hi in ranges):
                 continue
             inside = {r.value for r in candidates(c.text, c.kind or "money", max_cost=RANGE_MAX_COST, limit=24)
@@ -315,10 +321,9 @@ def _prices_by_range(draft: dict) -> list[Issue]:
                 continue
             path = f"{sec}[{i}].price_per_share"
             was, c.value = c.text, inside.pop()
-            c.fit = min(c.fit, 0.9)
-            c.notes.append(f"{REPAIR_NOTE}{was!r} -> {c.value} (the footnote's price range)")
-            out.append(Issue(code="ocr_repair", severity="info", path=path, related=[path],
-                             message=f"{was!r} read as {c.value}: the price range of its footnote confirms it"))
+            out.append(_repaired(c, path, f"{was!r} -> {c.value} (the footnote's price range)",
+                                 f"{was!r} read as {c.value}: the price range of its footnote confirms it",
+                                 fit=0.9, severity="info"))
     return out
 
 
@@ -329,16 +334,14 @@ def _period_from_transactions(draft: dict) -> list[Issue]:
     c = draft["period_of_report"]
     if c.value is not None or not str(draft["document_type"].value or "").startswith("4"):
         return []
-    dates = [r["transaction_date"].value for sec in ("non_derivative_transactions", "derivative_transactions")
+    dates = [r["transaction_date"].value for sec in TX_SECTIONS
              for r in draft.get(sec, []) if "transaction_date" in r and r["transaction_date"].value]
     if not dates:
         return []
     was = c.text
     c.value = min(dates)
-    c.fit = min(c.fit, PERIOD_FIT)
-    c.notes.append(f"{REPAIR_NOTE}box 3 unreadable ({was!r}): the earliest transaction date")
-    return [Issue(code="ocr_repair", severity="warning", path="period_of_report", related=["period_of_report"],
-                  message=f"box 3 read as {was!r}; taken as the earliest transaction date, {c.value}")]
+    return [_repaired(c, "period_of_report", f"box 3 unreadable ({was!r}): the earliest transaction date",
+                      f"box 3 read as {was!r}; taken as the earliest transaction date, {c.value}", fit=PERIOD_FIT)]
 
 
 def _repair_by_column(draft: dict) -> list[Issue]:
@@ -347,11 +350,8 @@ def _repair_by_column(draft: dict) -> list[Issue]:
     out = []
     for path, c, read, text in column_consensus(draft):
         c.value = text
-        c.fit = min(c.fit, 0.8)
         how = f"{read!r} -> {text!r}"
-        c.notes.append(f"{REPAIR_NOTE}{how}")
-        out.append(Issue(code="ocr_repair", severity="warning", path=path, related=[path],
-                         message=f"text read as {how}, as other cells of the column read"))
+        out.append(_repaired(c, path, how, f"text read as {how}, as other cells of the column read"))
     return out
 
 

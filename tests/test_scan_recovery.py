@@ -485,8 +485,8 @@ def test_a_blank_text_cell_read_as_rules_is_blank():
     ('By "ABC" Trust', 'By "ABC" Trust'),
 ])
 def test_a_marks_remains_at_the_end_of_a_text_cell(text, kept):
-    from extractor.cell_reread import _without_bang
-    assert _without_bang(text) == kept
+    from extractor.cell_reread import _without_tail_marks
+    assert _without_tail_marks(text) == kept
 
 
 def test_marks_wrapped_under_a_text_cell_beside_its_border():
