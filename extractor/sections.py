@@ -3,6 +3,7 @@ reporting owners listed after the tables, explanation of responses, remarks and 
 from __future__ import annotations
 
 import dataclasses
+from typing import Callable
 
 import regex as re
 
@@ -25,6 +26,8 @@ US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA 
                       "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+# what OCR makes of a printed date: digits, slashes and their look-alikes, at least one digit
+_GARBLED_DATE = re.compile(r"^(?=.*\d)[\d/\\.,:;()\-OoIl|S]+$")
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
@@ -498,6 +501,10 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     headed = any(k == "signatures_heading" and h.bottom <= heading_bottom + 0.1 for y, k, h in lay.stops
                  if y < first_cap.top)
     name_x0 = cap.x0 - 2.5 * em
+    # on a scan, digits under the "Date" caption are its date however OCR garbled them
+    # ("4) 449993" for 02/03/2023); a text dump's columns shift, so there only a date's shape counts
+    date_x0 = date_cap.x0 - 0.5 * em if date_cap is not None and flow.doc.is_ocr else float("inf")
+    is_date = lambda t: _is_date(t) or (t.x0 >= date_x0 and bool(_GARBLED_DATE.match(t.text)))
     block: list[Tok] = []
     prev_top, prev_was_date, prev_page = cap.top, False, cap.first.page
     for ln in reversed([ln for ln in flow.lines if heading_bottom < ln.cy < cap.top]):
@@ -511,7 +518,7 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
             break
         # a page break between two lines says nothing about how far apart they were printed
         gap = prev_top - max(t.bottom for t in toks) if ln.page == prev_page else 0.5 * em
-        has_date = _date_cell(toks, em)
+        has_date = _date_cell(toks, em, is_date)
         if has_date and gap > 3.0 * em:
             break
         if not has_date and not (gap <= 0.7 * em or (prev_was_date and gap <= 3.0 * em)):
@@ -526,7 +533,7 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     centred = any(b[0].top - max(t.bottom for t in a) < 0.6 * em for a, b in zip(lines, lines[1:]))
     # the date band holds dates only (band_of), each an anchor, garbled or not
     rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type=None,
-                         band_of=lambda t: date_band if _is_date(t) else name_band, centred=centred)
+                         band_of=lambda t: date_band if is_date(t) else name_band, centred=centred)
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
     if not rows and block and date_cap is not None:
         # no date could be read (OCR garbles one): still one signature, its date whatever stands
@@ -539,18 +546,21 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
 def _is_date(t: Tok) -> bool:
     """A date, or a word shaped like one that OCR garbled ("95/93/2023" for 02/03/2023): it
     still ends its signature's row, and stays a date to be repaired or flagged."""
-    return parse_date(t.text).value is not None or bool(_DATE_SHAPE.match(t.text))
+    text = t.text.rstrip(",.;")
+    return parse_date(text).value is not None or bool(_DATE_SHAPE.match(text))
 
 
-def _date_cell(toks: list[Tok], em: float) -> bool:
+def _date_cell(toks: list[Tok], em: float, is_date: Callable[[Tok], bool]) -> bool:
     """The line ends in a date standing in a cell of its own (alone, or a column gap after the
-    name) — not a date inside a sentence of a footnote."""
+    name, or under the "Date" caption) — not a date inside a sentence of a footnote."""
     last = toks[-1]
-    return _is_date(last) and (len(toks) == 1 or last.x0 - toks[-2].x1 > 1.5 * em)
+    if not is_date(last):
+        return False
+    return len(toks) == 1 or last.x0 - toks[-2].x1 > 1.5 * em or not _is_date(last)
 
 
 def _signature(name_toks: list[Tok], date_toks: list[Tok], label: float) -> dict:
-    date_text = _join(date_toks)
+    date_text = _join(date_toks).rstrip(",.;")
     p = parse_date(date_text)
     return {"name": _cand(name_toks, label), "date": from_parsed(p, date_toks, date_text, "date", label=label)}
 
