@@ -29,6 +29,7 @@ _NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)[.,](?!\d)")     # "3." ("3," wh
 _LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
 _CLOSING_MARK = re.compile(r"\S\(\d{1,3}\)$|^\(\d{1,3}\)$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
+RAISED_MARK_EM = 0.6          # how far above its line a footnote mark's top may stand
 SQUEEZED = 0.5                # a sub-header leaving a missing one before it less than this share of its width is misplaced
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
 UNANCHORED_VALUES = 3         # values on one line that make a row without its anchor
@@ -277,10 +278,12 @@ def header_vocabulary(table: Table) -> set[str]:
 def _above_first_row(flow: Flow, header_top: float, zone_bottom: float) -> float:
     """Where the header zone ends at the latest: above the first line holding a date, which no
     header has and every table row does. A sub-header misread by OCR ("(A) or (D)" with its "(D)"
-    read "(0)") otherwise matches on into the first row, taking its "A" and the row with it."""
+    read "(0)") otherwise matches on into the first row, taking its "A" and the row with it.
+    The row's footnote marks are raised over its line (a scan may read them as a line of their
+    own), so the zone ends half an em higher."""
     for ln in flow.lines:
         if header_top < ln.top < zone_bottom and any(looks_like("date", t.text) for t in ln.toks):
-            return ln.top - 0.1
+            return ln.top - RAISED_MARK_EM * flow.em
     return zone_bottom
 
 
