@@ -22,6 +22,7 @@ import regex as re
 
 from .flow import Flow, Tok, norm
 from .match import Hit, Matcher
+from .row_rules import row_rules
 from .templates import Leaf, Table
 from .values import MARK_WORD, looks_like
 
@@ -34,6 +35,7 @@ SQUEEZED = 0.5                # a sub-header leaving a missing one before it les
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
 UNANCHORED_VALUES = 3         # values on one line that make a row without its anchor
 UNANCHORED_CLEAR_EM = 1.2     # ... when no anchor is this close
+RULED_VALUES = 2              # values (one the title) between two row rules that make a row without its anchor
 
 
 @dataclass
@@ -460,14 +462,15 @@ def _wrapped_line_gap(by: dict[tuple[str, int], list[Tok]]) -> float:
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,
-                 required: set[str] = frozenset(), centred: bool = True, marks_close: bool = False
-                 ) -> list[tuple[list[_Frag], float]]:
+                 required: set[str] = frozenset(), centred: bool = True, marks_close: bool = False,
+                 rules: list[float] = ()) -> list[tuple[list[_Frag], float]]:
     """Group fragments into rows around the anchors. -> [(fragments of the row, split margin)].
 
-    Between two anchors the split must not give a single-valued column two values in one row,
-    should leave no row without a value where every row has one (a title), prefers the widest
-    gap, and then the middle. `marks_close`: a footnote mark ends its wrapped cell (text dumps,
-    where marks are inline text)."""
+    Between two anchors the split must keep to the side of the row rules between them (`rules`:
+    their heights on a scan, row_rules.py), must not give a single-valued column two values in
+    one row, should leave no row without a value where every row has one (a title), prefers the
+    widest gap, and then the middle. `marks_close`: a footnote mark ends its wrapped cell (text
+    dumps, where marks are inline text)."""
     if not anchors:
         return []
     anchors = sorted(anchors, key=lambda f: f.cy)
@@ -510,9 +513,11 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
         if cut:
             c_cy = anchors[k + 2].cy if k + 2 < len(anchors) else float("inf")
             lower_tail = [f for f in rest if b.cy < f.cy < (b.cy + c_cy) / 2]
+        ruled = [r for r in rules if a.cy < r < b.cy]
         for s in range(len(lines) + 1):
             up = [f for ln in lines[:s] for f in ln]
             down = [f for ln in lines[s:] for f in ln]
+            crossing = sum(f.cy > ruled[0] for f in up) + sum(f.cy < ruled[-1] for f in down) if ruled else 0
             hi = max([upper_bound] + [f.bottom for f in up])
             lo = min([lower_bound] + [f.top for f in down])
             gap = lo - hi
@@ -527,7 +532,7 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
                 centring = _off_centre(rows[k] + up, a, single) if centred else 0.0
             centre = (a.cy + b.cy) / 2
             split_y = (hi + lo) / 2
-            cost = (violations, missing, closed, -round(gap / (0.25 * em)), round(centring / (0.5 * em)),
+            cost = (crossing, violations, missing, closed, -round(gap / (0.25 * em)), round(centring / (0.5 * em)),
                     abs(split_y - centre))
             if best is None or cost < best[0]:
                 best = (cost, s, gap)
@@ -537,7 +542,7 @@ def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em:
         # a split chosen between equal gaps is less certain
         gaps = sorted({round((_gap_at(lines, i, rows[k], rows[k + 1])) / (0.25 * em)) for i in range(len(lines) + 1)},
                       reverse=True)
-        clear = 1.0 if len(gaps) < 2 or gaps[0] > gaps[1] else 0.6
+        clear = 1.0 if len(gaps) < 2 or gaps[0] > gaps[1] or (ruled and best[0][0] == 0) else 0.6
         margins[k] = min(margins[k], clear)
         margins[k + 1] = min(margins[k + 1], clear)
     return list(zip(rows, margins))
@@ -613,12 +618,16 @@ def _typed(f: _Frag, leaf: Leaf) -> bool:
     return not leaf.wraps and any(looks_like(leaf.type, t.text) for t in f.toks)
 
 
-def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band], em: float) -> list[_Frag]:
+def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band], em: float,
+                     rules: list[float] = ()) -> list[_Frag]:
     """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
     with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
-    far from every anchor, is a row. Its anchor is the value nearest the anchor column."""
+    far from every anchor, is a row; so is a space between two row rules (`rules`) holding no
+    anchor and values in RULED_VALUES columns, one the title. A row's anchor is the value
+    nearest the anchor column."""
     leaf_of = {b.leaf.key: b.leaf for b in bands}
     order = {b.leaf.key: k for k, b in enumerate(bands)}
+    required = {k for k, leaf in leaf_of.items() if leaf.required}
 
     def value(f: _Frag) -> bool:
         leaf = leaf_of.get(f.key)
@@ -626,8 +635,14 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
             return False
         return leaf.required or _typed(f, leaf)
 
+    values = sorted(filter(value, frags), key=lambda f: f.cy)
     out: list[_Frag] = []
-    for line in _group_lines(sorted(filter(value, frags), key=lambda f: f.cy), em):
+    for above, below in zip(rules, rules[1:]):
+        inside = [f for f in values if above < f.cy < below]
+        keys = {f.key for f in inside}
+        if len(keys) >= RULED_VALUES and keys & required and not any(above < a.cy < below for a in anchors):
+            out.append(max(inside, key=lambda f: order[f.key]))
+    for line in _group_lines(values, em):
         if len({f.key for f in line}) < UNANCHORED_VALUES:
             continue
         cy = sum(f.cy for f in line) / len(line)
@@ -636,13 +651,28 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
     return out
 
 
+def _body_rules(flow: Flow, frags: list[_Frag]) -> list[float]:
+    """The row rules across a scanned table body (row_rules.py), in body coordinates."""
+    out: list[float] = []
+    for number in sorted({f.toks[0].page for f in frags}):
+        on = [f for f in frags if f.toks[0].page == number]
+        toks = [t for f in on for t in f.toks]
+        off = flow.page_top[number]
+        ys = row_rules(flow.doc.pages[number - 1], min(t.x0 for t in toks), min(t.top for t in toks) - off,
+                       max(t.x1 for t in toks), max(t.bottom for t in toks) - off)
+        out += [off + y - on[0].shift for y in ys]
+    return sorted(out)
+
+
 def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list[Tok],
                anchor_type: str | None = "ownership_form", band_of: Callable[[Tok], Band | None] | None = None,
-               centred: bool = True, merge_em: float = 0.0, join_runs: bool = False) -> tuple[list[Row], list[Tok]]:
+               centred: bool = True, merge_em: float = 0.0, join_runs: bool = False, ruled: bool = False
+               ) -> tuple[list[Row], list[Tok]]:
     """Rows of a table body. Anchors: values of `anchor_type` (None: any text) in the bands marked
     `anchor`; anchors closer than `merge_em` mark one row (marks in several columns of a row).
     `bands` may differ per page (a text dump lays out each page on its own character grid);
-    `band_of` assigns words to bands by what they are instead of where they are."""
+    `band_of` assigns words to bands by what they are instead of where they are. `ruled`: rows
+    are ruled off from each other, which a scan shows (row_rules.py)."""
     em = flow.em
     by_page = bands if isinstance(bands, dict) else {p: bands for p in {t.page for t in toks}}
     bands = next(iter(by_page.values()), [])
@@ -668,10 +698,12 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
             key = max(counts, key=counts.get)
             anchors = [f for f in typed if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
+    rules = _body_rules(flow, frags) if ruled and flow.doc.is_ocr and frags else []
     if not flow.doc.is_text:      # a text dump may print one row's values on two lines
-        anchors += _unanchored_rows(frags, anchors, bands, em)
+        anchors += _unanchored_rows(frags, anchors, bands, em, rules)
     required = {b.leaf.key for b in bands if b.leaf.required}
-    grouped = segment_rows(frags, anchors, single, em, required, centred, marks_close=flow.doc.style == "layout")
+    grouped = segment_rows(frags, anchors, single, em, required, centred, marks_close=flow.doc.style == "layout",
+                           rules=rules)
     rows: list[Row] = []
     used: set[int] = set()
     for (fs, margin), anchor in zip(grouped, sorted(anchors, key=lambda f: f.cy)):

@@ -234,7 +234,7 @@ def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
         refine_sub_edges(bands, on_page)
         if flow.doc.style == "layout":   # a pdftotext dump's body may stand on another grid than its header
             bands_by_page[page] = better_bands(bands, on_page)
-    rows, stray = build_rows(flow, bands_by_page, body)
+    rows, stray = build_rows(flow, bands_by_page, body, ruled=True)
     end = body_bottom if body_bottom != float("inf") else max((t.bottom for t in body), default=hdr.bottom)
     return Grid(table, caption, hdr.bottom, end, hdr.bands, rows, hdr.ids, stray)
 

@@ -1,0 +1,65 @@
+"""The horizontal rules between table rows on a scanned page.
+
+EDGAR's rendering draws a border round every table cell, so on a scan a ruled line runs between
+any two rows. The row segmentation (grid.segment_rows) anchors rows on their D/I values; OCR
+drops a lone "I" often enough that rows without one merge with their neighbours, and a wrapped
+cell's lines near a boundary can go either way. The rules say where rows end.
+
+The page image kept for the cell re-read (the straightened grey page OCR read) is searched in the
+table body only: a horizontal run of ink at least ROW_RULE_IN long and no thicker than a rule is
+a rule segment. A cell narrower than that leaves no segment, so segments at one height covering
+RULE_SPAN of the body's width make a row rule. That image has had its vertical rules and its
+underlines taken out (sources/rules.py), not its horizontal table rules.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .page import Page
+from .sources.imageprep import crop_ink
+from .sources.rules import RULE_MAX_PT
+
+ROW_RULE_IN = 0.3       # a rule segment is a horizontal run of ink at least this long (inches)
+RULE_SPAN = 0.4         # segments at one height covering this share of the body's width are a row rule
+SAME_Y_PT = 2.0         # segments whose heights differ by less than this (points) are one rule
+
+
+def row_rules(page: Page, x0: float, top: float, x1: float, bottom: float) -> list[float]:
+    """The heights (page points, sorted) of the rules running across the region x0..x1,
+    top..bottom of an OCR'd page; none for a page without its image."""
+    if page.image is None or not page.image_dpi:
+        return []
+    import cv2
+    scale = page.image_dpi / 72.0
+    w, h = page.image.size
+    box = (max(0, int(x0 * scale)), max(0, int(top * scale)), min(w, int(x1 * scale) + 1), min(h, int(bottom * scale) + 1))
+    if box[2] - box[0] < 2 or box[3] - box[1] < 2:
+        return []
+    ink = crop_ink(page.image, box).astype(np.uint8) * 255
+    thick = max(2, round(RULE_MAX_PT / 72.0 * page.image_dpi))
+    along = cv2.getStructuringElement(cv2.MORPH_RECT, (round(ROW_RULE_IN * page.image_dpi), 1))
+    long = cv2.morphologyEx(ink, cv2.MORPH_OPEN, along)
+    fat = cv2.morphologyEx(long, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick + 1)))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats((cv2.subtract(long, fat) > 0).astype(np.uint8),
+                                                            connectivity=8)
+    segments = sorted(((box[1] + y + hh / 2) / scale, (box[0] + x) / scale, (box[0] + x + ww) / scale)
+                      for x, y, ww, hh in stats[1:n, :4])
+    out: list[float] = []
+    group: list[tuple[float, float, float]] = []
+    for seg in segments + [(float("inf"), 0.0, 0.0)]:
+        if group and seg[0] - group[0][0] > SAME_Y_PT:
+            if _covered(group) >= RULE_SPAN * (x1 - x0):
+                out.append(sum(y for y, _, _ in group) / len(group))
+            group = []
+        group.append(seg)
+    return out
+
+
+def _covered(segments: list[tuple[float, float, float]]) -> float:
+    """The width the segments cover together (overlaps counted once)."""
+    total, reach = 0.0, -float("inf")
+    for _, a, b in sorted(segments, key=lambda s: s[1]):
+        if b > reach:
+            total += b - max(a, reach)
+            reach = b
+    return total
