@@ -126,7 +126,9 @@ class Matcher:
         bottom = start.bottom
         while len(text) < limit:
             right = line.toks[pos + 1] if pos + 1 < len(line.toks) else None
-            if right is not None and (right.x0 - toks[-1].x1 > MAX_GAP_EM * em or (within and not within(right))):
+            # the gap is in the label's own size: a bold caption's spaces are wider than body text's
+            size = max(em, toks[-1].bottom - toks[-1].top)
+            if right is not None and (right.x0 - toks[-1].x1 > MAX_GAP_EM * size or (within and not within(right))):
                 right = None
             down = self._next_in_column(line.i, bottom, col_x0, col_x1, within)
             if right is None and down is None:
