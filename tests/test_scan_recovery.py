@@ -532,3 +532,43 @@ def test_one_check_mark_ticks_one_option(case, field):
     out checked at 0.97-0.98. A mark ticks the option on its line whose label follows it."""
     owner = _record(case, "scan-200.pdf")["reporting_owners"][0]
     assert owner["is_officer"] is True and owner[field] is False
+
+
+def test_digits_under_the_date_caption_split_stacked_signatures():
+    """Six signatures of one attorney-in-fact, each dated 03/24/2023, which the 150 dpi scan reads
+    '9 /5,479993', '95,4993', or not at all. Not shaped like a date, they split nothing: all six
+    names ran into one signature. Garbled digits under the 'Date' caption still end a row, and
+    the date stays null (unreadable), not a wrong date."""
+    got = _record("rsecbuy-0389", "scan-150.pdf")["signatures"]
+    assert len(_truth("rsecbuy-0389")["signatures"]) == 6
+    assert len(got) >= 5, [g["name"] for g in got]
+    assert all(g["name"].count("Jamison") == 1 for g in got), [g["name"] for g in got]
+    assert all(g["date"] in (None, "2023-03-24") for g in got)
+
+
+def test_holdings_whose_i_was_dropped_are_split_at_the_row_rules():
+    """Three holdings under two transactions; OCR at 200 dpi drops the lone 'I' of the first two,
+    and only the last ('D') anchored a row: the three came out as one row titled 'Common Stock
+    Common Stock Common Stock' holding 5,681 shares. The rules printed between the rows make them
+    three, each with its own amount and nature of ownership."""
+    got = _record("rsecbuy-0028", "scan-200.pdf")
+    want = _truth("rsecbuy-0028")
+    holdings = [(h["security_title"], float(h["shares_owned_following_transaction"] or 0), h["nature_of_ownership"])
+                for h in got["non_derivative_holdings"]]
+    assert holdings == [(h["security_title"], float(h["shares_owned_following_transaction"]), h["nature_of_ownership"])
+                        for h in want["non_derivative_holdings"]]
+    # the first transaction keeps its own amounts (the header used to take its line, and the
+    # second row's values with it)
+    first = got["non_derivative_transactions"][0]
+    assert float(first["shares"]) == 48514 and float(first["shares_owned_following_transaction"]) == 751168
+
+
+def test_table_ii_caption_found_when_its_second_line_is_read_into_the_header():
+    """At 150 dpi the caption's '(e.g., puts, calls, ...)' line is read into Table II's header and
+    a wide gap after 'Acquired,' broke the label: the caption was not found and Table I ran on
+    through Table II's header, its holding titled 'Common Stock Table Il'."""
+    got = _record("openinsider-0058", "scan-150.pdf")
+    want = _truth("openinsider-0058")
+    assert len(got["non_derivative_transactions"]) == len(want["non_derivative_transactions"])
+    assert [h["security_title"] for h in got["non_derivative_holdings"]] == \
+        [h["security_title"] for h in want["non_derivative_holdings"]]
