@@ -652,14 +652,16 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
 
 
 def _body_rules(flow: Flow, frags: list[_Frag]) -> list[float]:
-    """The row rules across a scanned table body (row_rules.py), in body coordinates."""
+    """The row rules across a scanned table body (row_rules.py), in body coordinates: those between
+    its words, and the ones just above and below them (a cell's padding away)."""
     out: list[float] = []
+    pad = flow.em
     for number in sorted({f.toks[0].page for f in frags}):
         on = [f for f in frags if f.toks[0].page == number]
         toks = [t for f in on for t in f.toks]
         off = flow.page_top[number]
-        ys = row_rules(flow.doc.pages[number - 1], min(t.x0 for t in toks), min(t.top for t in toks) - off,
-                       max(t.x1 for t in toks), max(t.bottom for t in toks) - off)
+        ys = row_rules(flow.doc.pages[number - 1], min(t.x0 for t in toks), min(t.top for t in toks) - off - pad,
+                       max(t.x1 for t in toks), max(t.bottom for t in toks) - off + pad)
         out += [off + y - on[0].shift for y in ys]
     return sorted(out)
 

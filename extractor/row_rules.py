@@ -6,7 +6,7 @@ drops a lone "I" often enough that rows without one merge with their neighbours,
 cell's lines near a boundary can go either way. The rules say where rows end.
 
 The page image kept for the cell re-read (the straightened grey page OCR read) is searched in the
-table body only: a horizontal run of ink at least ROW_RULE_IN long and no thicker than a rule is
+table body only: a horizontal run of ink at least ROW_RULE_IN long and at most ROW_RULE_MAX_PT thick is
 a rule segment. A cell narrower than that leaves no segment, so segments at one height covering
 RULE_SPAN of the body's width make a row rule. That image has had its vertical rules and its
 underlines taken out (sources/rules.py), not its horizontal table rules.
@@ -17,9 +17,9 @@ import numpy as np
 
 from .page import Page
 from .sources.imageprep import crop_ink
-from .sources.rules import RULE_MAX_PT
 
 ROW_RULE_IN = 0.3       # a rule segment is a horizontal run of ink at least this long (inches)
+ROW_RULE_MAX_PT = 4.0   # ... and at most this thick: a table's outer border doubles up with the frame below it
 RULE_SPAN = 0.4         # segments at one height covering this share of the body's width are a row rule
 SAME_Y_PT = 2.0         # segments whose heights differ by less than this (points) are one rule
 
@@ -36,7 +36,7 @@ def row_rules(page: Page, x0: float, top: float, x1: float, bottom: float) -> li
     if box[2] - box[0] < 2 or box[3] - box[1] < 2:
         return []
     ink = crop_ink(page.image, box).astype(np.uint8) * 255
-    thick = max(2, round(RULE_MAX_PT / 72.0 * page.image_dpi))
+    thick = max(2, round(ROW_RULE_MAX_PT / 72.0 * page.image_dpi))
     along = cv2.getStructuringElement(cv2.MORPH_RECT, (round(ROW_RULE_IN * page.image_dpi), 1))
     long = cv2.morphologyEx(ink, cv2.MORPH_OPEN, along)
     fat = cv2.morphologyEx(long, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick + 1)))
