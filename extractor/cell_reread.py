@@ -66,6 +66,7 @@ CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word box
 MIN_CAP_SHARE = 0.5      # a value glyph is at least this share of the page's cap height (codes print small)
 MIN_CAP_SHARE_EMPTY = 0.75   # ... in a cell OCR found nothing in (a mark Tesseract dropped is ~0.6),
 ONE_LETTER = {"ownership_form", "ad_code"}   # but for a lone "I" or "D", which no mark stands in for alone
+LETTERS = ONE_LETTER | {"code", "flag"}      # cells of one letter, read without what stands raised beside it
 RAISED_SHARE = 0.25      # a glyph whose bottom is this share of the cap height above the line's is a mark
 LINE_PX = 36             # a cell image is read at least this tall (pixels, margin included)
 PSM_LINE = 7             # Tesseract: the image is one text line
@@ -95,7 +96,15 @@ def reread_cells(lay: Layout) -> int:
                 if band.leaf.type == "text":
                     _drop_junk(row, band)
                 if band.leaf.type in WHITELIST or band.leaf.type == "text":
-                    changed += _reread_cell(api, lay, page, band, row)
+                    empty = all(_is_mark(t) for t in row.cells.get(band.leaf.key, []))
+                    read = _reread_cell(api, lay, page, band, row)
+                    changed += read
+                    if read and empty and band.leaf.type in LETTERS:
+                        # a letter the page's reading lost had its mark lost with it: look again
+                        # now that there is a letter for it to stand beside
+                        api.SetPageSegMode(PSM_LINE)
+                        api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
+                        changed += find_marks(api, lay.flow, page, band, row)
         finally:
             api.SetVariable("tessedit_char_whitelist", "")
             api.SetPageSegMode(3)
@@ -189,7 +198,7 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     x0, x1 = max(x0, left), min(x1, right)
     at = (sum(t.cy for t in value) / len(value) - off) if value else None
     crop = _cell_ink(page, BBox(x0, row.top - off, x1, row.bottom - off), [t.word.bbox for t in marks], flow.em,
-                     at, MIN_CAP_SHARE if value or kind in ONE_LETTER else MIN_CAP_SHARE_EMPTY)
+                     at, MIN_CAP_SHARE if value or kind in ONE_LETTER else MIN_CAP_SHARE_EMPTY, raised=kind not in LETTERS)
     if crop is None:
         text = " ".join(t.text for t in value)
         if value and (not looks_like(kind, text) if kind != "text" else _lone_sign(text)):
@@ -269,11 +278,14 @@ def _replace(row: Row, band: Band, value: list[Tok], marks: list[Tok], text: str
                                         for m in marks]
 
 
-def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: float | None, min_cap: float):
+def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: float | None, min_cap: float,
+              raised: bool = True):
     """The cell's value as a clean grey image: (image, its box in page points, number of text
     lines), or None when the cell holds no glyph at least `min_cap` of a capital's height. The
     row's box may reach over a horizontal rule into the next row: only the part between rules
-    around `at` (page y of the value words), or with the most ink, is read."""
+    around `at` (page y of the value words), or with the most ink, is read. `raised`: keep glyphs
+    standing raised above their line's baseline; a one-letter value has none, and a mark Tesseract
+    did not split off stands so ("S(2)", read "sf)")."""
     import cv2
     import numpy as np
     from PIL import Image
@@ -317,9 +329,10 @@ def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: flo
     full = np.zeros(n, dtype=bool)
     full[comps] = True
     for ln in lines:
-        keep[ln] = True
         top = min(stats[j, cv2.CC_STAT_TOP] for j in ln)
         base = max(stats[j, cv2.CC_STAT_TOP] + stats[j, cv2.CC_STAT_HEIGHT] for j in ln)
+        ln = [j for j in ln if raised or stats[j, cv2.CC_STAT_TOP] + stats[j, cv2.CC_STAT_HEIGHT] > base - RAISED_SHARE * cap]
+        keep[ln] = True
         spans = [(stats[j, cv2.CC_STAT_LEFT], stats[j, cv2.CC_STAT_LEFT] + stats[j, cv2.CC_STAT_WIDTH]) for j in ln]
         # smaller pieces in the line's band stay: periods and commas (down at the baseline) and
         # parts of a glyph the scan broke off (above or below a full-height glyph); a raised piece
