@@ -136,6 +136,8 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
         # ends in a state and a postal code ("PASADENA CA 91105")
         city_toks = street_lines.pop()
         street_toks = [t for ln in street_lines for t in ln]
+    if lay.flow.doc.is_ocr:
+        city_toks = _scanned_city_line(city_toks, em)
     out["street1"] = _cand(street_lines[0] if street_lines else [], label, structure=structure)
     out["street2"] = _cand([t for ln in street_lines[1:] for t in ln], label, structure=structure)
     out.update(split_city_line(city_toks, city_caps, label * (1.0 if structure == 1.0 else 0.9), em))
@@ -155,6 +157,25 @@ def _city_shaped(line: list[Tok]) -> bool:
     """A line ending in a state code and a postal code, after a word: "PASADENA CA 91105"."""
     words = [t.text.strip(",") for t in line]
     return len(words) >= 3 and bool(_STATE.match(words[-2])) and bool(_ZIP.match(words[-1]))
+
+
+def _scanned_city_line(toks: list[Tok], em: float) -> list[Tok]:
+    """A scanned city line less what OCR added: specks in the state code ("T™X", "—P7"), signs
+    between the words ("ANAHEIM = CA 92806"), and the "(City) (State) (Zip)" captions under it
+    garbled past matching, a line of their own ("= eae cies (cin)")."""
+    lines = reading_lines(toks, em)
+    if not lines:
+        return toks
+    first = [t for t in lines[0] if any(ch.isalnum() for ch in t.text)]
+    if len(first) >= 3 and _ZIP.match(first[-1].text.strip(",")):
+        code = re.sub(r"[^A-Za-z0-9]", "", first[-2].text)
+        if code != first[-2].text and len(first[-2].text) - len(code) <= 2 and _STATE.match(code.upper()):
+            t = first[-2]
+            first[-2] = dataclasses.replace(t, word=dataclasses.replace(t.word, text=code), norm=norm(code))
+    # a line of capitalized words under it is the rest of a city that wrapped ("MOUNTAIN CA 94043"
+    # / "VIEW"), not captions
+    wrapped = any(all(t.text.isalpha() and t.text[0].isupper() and len(t.text) > 1 for t in ln) for ln in lines[1:])
+    return first if _city_shaped(first) and not wrapped else toks
 
 
 def _name_without_dust(toks: list[Tok]) -> list[Tok]:

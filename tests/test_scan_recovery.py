@@ -588,3 +588,34 @@ def test_a_code_read_with_its_glued_mark_is_read_without_it_and_the_mark_found_b
     marks = sum(g["footnote_ids"].get("transaction_code") == w["footnote_ids"]["transaction_code"] for g, w in rows)
     assert codes == len(rows), f"{codes} of {len(rows)} codes"
     assert marks >= len(rows) - 3, f"{marks} of {len(rows)} marks"
+
+
+def _lines(*lines: str) -> list:
+    from extractor.flow import Tok, norm
+    from extractor.geometry import BBox
+    from extractor.page import Word
+    out = []
+    for row, line in enumerate(lines):
+        x, top = 10.0, 10.0 + 12.0 * row
+        for w in line.split():
+            word = Word(w, BBox(x, top, x + 5.0 * len(w), top + 8.0), 1, conf=0.9)
+            out.append(Tok(len(out), word, norm(w), x, top, x + 5.0 * len(w), top + 8.0, row))
+            x += 5.0 * len(w) + 4.0
+    return out
+
+
+@pytest.mark.parametrize("lines, city_line", [
+    # the captions under the city line garbled past matching: they were read into the city
+    (("MENLO PARK CA 94025", "= eae cies (cin)"), "MENLO PARK CA 94025"),
+    (("NEW YORK NY 10001", "(Cry)"), "NEW YORK NY 10001"),
+    # specks in the state code, a sign between the words
+    (("AUSTIN T™X 78701",), "AUSTIN TX 78701"),
+    (("ANAHEIM = CA 92806", "<a Li ea 2"), "ANAHEIM CA 92806"),
+    # a city wrapped round its state and zip keeps its second line
+    (("MOUNTAIN CA 94043", "VIEW"), "MOUNTAIN CA 94043 VIEW"),
+    # not city-shaped: left as read
+    (("STE 700", "(Cty)"), "STE 700 (Cty)"),
+])
+def test_a_scanned_city_line_less_what_ocr_added(lines, city_line):
+    from extractor.sections import _scanned_city_line
+    assert " ".join(t.text for t in _scanned_city_line(_lines(*lines), 8.0)) == city_line
