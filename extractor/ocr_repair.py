@@ -41,6 +41,7 @@ from .repair import Repair, candidates
 from .values import parse
 from .spelling import WORD, english_words, respell
 from .validate import TX_SECTIONS, _expected_ad, validate_record
+from .zip_states import US_STATES, state_of_zip
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
 MAX_COST = 1.5             # dearest reading a live cross-check may confirm
@@ -74,6 +75,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p, None)
     out += _repair_roll_forward(draft, rec)
     out += _period_from_transactions(draft)
+    out += _state_by_zip(draft)
     out += _shares_by_underlying(draft)
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
@@ -212,6 +214,7 @@ _MERGED_THE = re.compile(r"\b(of|to|in|on|by|at|for|and|from|with|is)(the)\b|\b(
 _NO_FINAL_PERIOD = re.compile(r"(?<=(?:\S+\s){3,})([A-Za-z]*[a-z]{2})$")
 
 RANGE_MAX_COST = 1.0      # the dearest reading a footnote's price range may confirm (_prices_by_range)
+STATE_FIT = 0.7           # a state taken from its ZIP code (_state_by_zip)
 PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_period_from_transactions)
 
 # (what, pattern, the repaired text of a match or None where the match stands)
@@ -379,6 +382,29 @@ def _period_from_transactions(draft: dict) -> list[Issue]:
     c.value = min(dates)
     return [_repaired(c, "period_of_report", f"box 3 unreadable ({was!r}): the earliest transaction date",
                       f"box 3 read as {was!r}; taken as the earliest transaction date, {c.value}", fit=PERIOD_FIT)]
+
+
+def _state_by_zip(draft: dict) -> list[Issue]:
+    """An owner's state read as two letters that are no state ("OE" for "CA") beside a ZIP code
+    that reads whole: the state the ZIP belongs to (zip_states.py), at a fit of STATE_FIT. EDGAR's
+    codes for other countries hold a digit ("2M", "X0"), so a code of letters is a state's; a
+    foreign code whose digit OCR read as a letter is the risk the lowered fit owns."""
+    out = []
+    for i, owner in enumerate(draft.get("reporting_owners", [])):
+        state, zc = owner.get("state"), owner.get("zip_code")
+        if state is None or zc is None or not isinstance(zc.value, str) or not isinstance(state.value, str):
+            continue
+        read = state.value
+        if not (len(read) == 2 and read.isalpha()) or read.upper() in US_STATES:
+            continue
+        by_zip = state_of_zip(zc.value)
+        if by_zip is None:
+            continue
+        state.value = by_zip
+        path = f"reporting_owners[{i}].state"
+        out.append(_repaired(state, path, f"{read!r} -> {by_zip!r}",
+                             f"state read as {read!r}, no state; ZIP {zc.value} is {by_zip}'s", fit=STATE_FIT))
+    return out
 
 
 def _repair_by_column(draft: dict) -> list[Issue]:

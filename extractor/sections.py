@@ -18,12 +18,11 @@ from .line_reread import reread_lines
 from .match import Hit
 from .templates import Leaf
 from .values import parse_date
+from .zip_states import US_STATES
 
 OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_director", "is_officer",
                 "is_ten_percent_owner", "is_other", "officer_title", "other_text"]
 _STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
-US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-                      "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 # what OCR makes of a printed date: digits, slashes and their look-alikes, at least one digit

@@ -306,3 +306,34 @@ def test_footnote_spaces_and_final_period(read, fixed):
     word or in the corpus's truth; 1,388 of its 1,430 footnotes end with a period."""
     from extractor.ocr_repair import FINAL_PERIOD, PROSE_RULES, text_repairs
     assert text_repairs(read, PROSE_RULES + (FINAL_PERIOD,))[0] == fixed
+
+
+def test_every_us_owner_of_the_corpus_has_the_state_its_zip_says():
+    """The ZIP prefix table against the truth: every owner with a US state and a ZIP code
+    (hundreds of them) must be in the state the table gives, or the repair would make a right
+    state wrong. Foreign codes ('2M' with a German 53113) are no US state and not checked."""
+    import json
+    from extractor.zip_states import US_STATES, state_of_zip
+    pairs = []
+    for f in sorted((ROOT / ".." / "shared" / "corpus").glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        pairs += [(o["zip_code"], o["state"]) for o in t.get("record", t).get("reporting_owners") or []
+                  if o.get("zip_code") and o.get("state") in US_STATES]
+    assert len(pairs) > 300
+    assert [(z, s, state_of_zip(z)) for z, s in pairs if state_of_zip(z) not in (s, None)] == []
+    assert sum(state_of_zip(z) == s for z, s in pairs) >= len(pairs) - 2     # ('1-9008' says nothing)
+
+
+@pytest.mark.parametrize("state, zip_code, fixed", [
+    ("OE", "94043", "CA"),           # no state: the ZIP's
+    ("CA", "10001", "CA"),           # a state stands, even beside another state's ZIP
+    ("2M", "53113", "2M"),           # a foreign code (it holds a digit) stands
+    ("OE", "940 2", "OE"),           # a ZIP that does not read whole says nothing
+])
+def test_a_garbled_state_is_taken_from_its_zip(state, zip_code, fixed):
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _state_by_zip
+    draft = {"reporting_owners": [{"state": Cand(state, kind="text"), "zip_code": Cand(zip_code, kind="text")}]}
+    issues = _state_by_zip(draft)
+    assert draft["reporting_owners"][0]["state"].value == fixed
+    assert len(issues) == (fixed != state)

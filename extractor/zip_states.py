@@ -1,0 +1,34 @@
+"""Which US state a ZIP code belongs to, by its first three digits (the USPS's sectional centre
+ranges). A scan garbles a two-letter state code ("CA" read "OE") far more often than the five
+digits beside it, and the digits say which state it was."""
+from __future__ import annotations
+
+US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+                      "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
+
+# (first prefix, last prefix, state) of the ranges; prefixes not listed are unassigned or military
+_RANGES = (
+    (5, 5, "NY"), (6, 7, "PR"), (8, 8, "VI"), (9, 9, "PR"), (10, 27, "MA"), (28, 29, "RI"),
+    (30, 38, "NH"), (39, 49, "ME"), (50, 54, "VT"), (55, 55, "MA"), (56, 59, "VT"), (60, 69, "CT"),
+    (70, 89, "NJ"), (100, 149, "NY"), (150, 196, "PA"), (197, 199, "DE"), (200, 200, "DC"),
+    (201, 201, "VA"), (202, 205, "DC"), (206, 219, "MD"), (220, 246, "VA"), (247, 268, "WV"),
+    (270, 289, "NC"), (290, 299, "SC"), (300, 319, "GA"), (320, 339, "FL"), (341, 349, "FL"),
+    (350, 369, "AL"), (370, 385, "TN"), (386, 397, "MS"), (398, 399, "GA"), (400, 427, "KY"),
+    (430, 459, "OH"), (460, 479, "IN"), (480, 499, "MI"), (500, 528, "IA"), (530, 549, "WI"),
+    (550, 567, "MN"), (569, 569, "DC"), (570, 577, "SD"), (580, 588, "ND"), (590, 599, "MT"),
+    (600, 629, "IL"), (630, 658, "MO"), (660, 679, "KS"), (680, 693, "NE"), (700, 714, "LA"),
+    (716, 729, "AR"), (730, 731, "OK"), (733, 733, "TX"), (734, 749, "OK"), (750, 799, "TX"),
+    (800, 816, "CO"), (820, 831, "WY"), (832, 838, "ID"), (840, 847, "UT"), (850, 865, "AZ"),
+    (870, 884, "NM"), (885, 885, "TX"), (889, 898, "NV"), (900, 961, "CA"), (967, 968, "HI"),
+    (969, 969, "GU"), (970, 979, "OR"), (980, 994, "WA"), (995, 999, "AK"),
+)
+
+
+def state_of_zip(zip_code: str) -> str | None:
+    """The state of a five-digit (or ZIP+4) code, or None when it is no US ZIP or its prefix is
+    not a state's."""
+    digits = zip_code.strip()
+    if len(digits) not in (5, 10) or not digits[:5].isdigit() or (len(digits) == 10 and digits[5] != "-"):
+        return None
+    prefix = int(digits[:3])
+    return next((state for lo, hi, state in _RANGES if lo <= prefix <= hi), None)
