@@ -27,6 +27,7 @@ import copy
 from collections import Counter
 import datetime as dt
 import difflib
+import statistics
 from decimal import Decimal
 from typing import Callable
 
@@ -40,7 +41,7 @@ from .output import leaves, record_dict
 from .repair import Repair, candidates
 from .values import parse
 from .spelling import WORD, english_words, respell
-from .validate import TX_SECTIONS, _expected_ad, validate_record
+from .validate import ROW_SECTIONS, TX_SECTIONS, _expected_ad, validate_record
 from .zip_states import US_STATES, state_of_zip
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
@@ -80,6 +81,8 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
     out += _prices_by_range(draft)          # after the footnotes' own ranges are repaired
+    out += _dollar_zero(draft)
+    out += _prices_by_column(draft)         # after the ranges, which are surer
     out += _repair_by_column(draft)
     out += _marks_by_column(draft, rec)
     return out
@@ -214,6 +217,11 @@ _MERGED_THE = re.compile(r"\b(of|to|in|on|by|at|for|and|from|with|is)(the)\b|\b(
 _NO_FINAL_PERIOD = re.compile(r"(?<=(?:\S+\s){3,})([A-Za-z]*[a-z]{2})$")
 
 RANGE_MAX_COST = 1.0      # the dearest reading a footnote's price range may confirm (_prices_by_range)
+PRICE_SPREAD = 20         # a price this many times its column's median is of another magnitude ...
+PRICE_NEAR = 1.5          # ... and a reading within this factor of that median is the price (_prices_by_column)
+PRICE_FIT = 0.7           # a price read again by its column or as "$0" (_prices_by_column, _dollar_zero)
+MONEY_FIELDS = ("price_per_share", "conversion_or_exercise_price")
+_DOLLAR_ZERO = re.compile(r"^[538Ss]0$")
 STATE_FIT = 0.7           # a state taken from its ZIP code (_state_by_zip)
 PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_period_from_transactions)
 
@@ -364,6 +372,52 @@ def _prices_by_range(draft: dict) -> list[Issue]:
             out.append(_repaired(c, path, f"{was!r} -> {c.value} (the footnote's price range)",
                                  f"{was!r} read as {c.value}: the price range of its footnote confirms it",
                                  fit=0.9, severity="info"))
+    return out
+
+
+def _prices_by_column(draft: dict) -> list[Issue]:
+    """The prices of one table's rows are of one magnitude (a day's sales, an option's grants):
+    a price PRICE_SPREAD times the median of the others (at least two) that one cheap reading
+    (RANGE_MAX_COST: a decimal point lost, a separator the other way) brings within a factor
+    PRICE_NEAR of that median was misread ("$241" among $2.40-$2.46)."""
+    out = []
+    for sec in TX_SECTIONS:
+        priced = [(i, c) for i, row in enumerate(draft.get(sec, [])) if (c := row.get("price_per_share")) is not None
+                  and c.value is not None and float(c.value) > 0 and c.text.strip()]
+        for i, c in priced:
+            others = [float(o.value) for j, o in priced if j != i]
+            if len(others) < 2:
+                continue
+            middle = statistics.median(others)
+            if float(c.value) < PRICE_SPREAD * middle:
+                continue
+            near = [r for r in candidates(c.text, c.kind or "money", max_cost=RANGE_MAX_COST, limit=24)
+                    if r.cost > 0 and middle / PRICE_NEAR <= float(r.value) <= middle * PRICE_NEAR]
+            cheapest = [r for r in near if r.cost == min((x.cost for x in near), default=0)]
+            if len(cheapest) != 1:
+                continue
+            path = f"{sec}[{i}].price_per_share"
+            was, c.value = c.text, cheapest[0].value
+            out.append(_repaired(c, path, f"{was!r} -> {c.value} (the column's other prices)",
+                                 f"{was!r} read as {c.value}, of the magnitude of the table's other prices",
+                                 fit=PRICE_FIT))
+    return out
+
+
+def _dollar_zero(draft: dict) -> list[Issue]:
+    """A price printed "$0" that OCR read "50" or "30": the dollar sign taken for a digit. Every
+    money value is printed with its "$"; a two-glyph reading without one, a $-like digit before a
+    0, is that zero (the corpus's scans: each of the 8 such readings)."""
+    out = []
+    for sec in ROW_SECTIONS:
+        for i, row in enumerate(draft.get(sec, [])):
+            for field in MONEY_FIELDS:
+                c = row.get(field)
+                if c is None or not _DOLLAR_ZERO.match(c.text.strip()):
+                    continue
+                was, c.value = c.text, parse("money", "$0").value
+                out.append(_repaired(c, f"{sec}[{i}].{field}", f"{was!r} -> $0",
+                                     f"{was!r} read as $0: its dollar sign taken for a digit", fit=PRICE_FIT))
     return out
 
 
