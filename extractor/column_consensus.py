@@ -116,9 +116,14 @@ def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
                 by_text.setdefault(c.value, []).append((path, c, marks))
             for same in by_text.values():
                 usual, n = Counter(m for _p, _c, m in same).most_common(1)[0]
-                if not usual or n < CONSENSUS_MIN or 2 * n <= len(same):
-                    continue
+                whole = sorted(set().union(*(m for _p, _c, m in same)), key=lambda m: (len(m), m))
+                read_whole = sum(set(m) == set(whole) for _p, _c, m in same)
                 for path, c, marks in same:
-                    if set(marks) < set(usual):
+                    if usual and n >= CONSENSUS_MIN and 2 * n > len(same) and set(marks) < set(usual):
                         out.append((path, c, tuple(m for m in usual if m not in marks)))
+                    elif marks and set(marks) < set(whole) and read_whole >= CONSENSUS_MIN:
+                        # part of a run of marks read ("(1)" of "(1)(2)(3)(4)"): the whole run, as
+                        # at least two cells of the value read it (the corpus: 0 of 905 such
+                        # cells differ; an empty cell needs the majority, 5 would)
+                        out.append((path, c, tuple(m for m in whole if m not in marks)))
     return out

@@ -109,3 +109,25 @@ def test_a_sale_code_without_the_mark_its_column_gives_every_other_s_gets_it():
     rows = [row("S", ["1"]), row("S", ["1"]), row("S", []), row("M", []), row("S", ["1"], "$11.00")]
     got = column_marks({"non_derivative_transactions": rows})
     assert [(p, m) for p, _c, m in got] == [("non_derivative_transactions[2].transaction_code", ("1",))]
+
+
+def test_part_of_a_run_of_marks_gets_the_whole_run_two_cells_read():
+    """'See Footnotes(1)(2)(3)(4)' on every row; the scan reads the whole run on two rows and
+    '(1)' or '(2)(3)(4)' on the others, with no majority for any one reading. A cell that read
+    part of the run gets the rest; an empty cell does not (it needs a majority: the corpus has
+    cells of a repeated value rightly without the marks others carry)."""
+    from extractor.column_consensus import column_marks
+
+    def row(marks: list[str]) -> dict:
+        return {"nature_of_ownership": Cand("See Footnotes", kind="text"),
+                "footnote_ids": {"nature_of_ownership": Cand(marks, kind="marks")}}
+
+    run = ["1", "2", "3", "4"]
+    rows = [row(run), row(["1"]), row(["2", "3", "4"]), row(run), row([]), row(["1"])]
+    got = {p: m for p, _c, m in column_marks({"non_derivative_transactions": rows})}
+    assert got == {"non_derivative_transactions[1].nature_of_ownership": ("2", "3", "4"),
+                   "non_derivative_transactions[2].nature_of_ownership": ("1",),
+                   "non_derivative_transactions[5].nature_of_ownership": ("2", "3", "4")}
+    # read whole once only: no evidence the run is whole
+    rows = [row(run), row(["1"]), row(["1"]), row(["2"])]
+    assert column_marks({"non_derivative_transactions": rows}) == []
