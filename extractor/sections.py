@@ -27,6 +27,9 @@ _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 # what OCR makes of a printed date: digits, slashes and their look-alikes, at least one digit
 _GARBLED_DATE = re.compile(r"^(?=.*\d)[\d/\\.,:;()\-OoIl|S]+$")
+RULE_LINE_MAX_CONF = 0.5     # a line of words none read surer than this ...
+RULE_LINE_MEAN_CONF = 0.3    # ... and this sure on average is what OCR made of a rule
+DROPPED_STRUCTURE = 0.3      # the structure evidence of a part left empty where such a line was dropped
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
@@ -97,6 +100,10 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     rel_top = min((h.top for h in rel), default=float("inf"))
     rel_i = min((h.first.i for h in rel), default=None)
     content = [t for t in toks if t.i not in cap_ids and t.i not in lay.used and not _before_rel(t, rel_top, rel_i)]
+    dropped = False
+    if lay.flow.doc.is_ocr:
+        kept = _without_rule_lines(content, em)
+        dropped, content = len(kept) < len(content), kept
     order = [t for ln in reading_lines(content + [t for h in name_caps + street_caps + city_caps for t in h.toks], em)
              for t in ln]
     pos = {t.i: k for k, t in enumerate(order)}
@@ -149,6 +156,12 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
             # state are a misreading ("OE" for "CA")
             state.fit = min(state.fit, UNKNOWN_STATE_FIT)
             state.notes.append("no such state code")
+    if dropped:
+        # a line taken for a rule may have been the field's print, garbled past reading: a part
+        # left empty is then no sure blank
+        for c in out.values():
+            if c.value is None:
+                c.structure = min(c.structure, DROPPED_STRUCTURE)
     return out
 
 
@@ -156,6 +169,18 @@ def _city_shaped(line: list[Tok]) -> bool:
     """A line ending in a state code and a postal code, after a word: "PASADENA CA 91105"."""
     words = [t.text.strip(",") for t in line]
     return len(words) >= 3 and bool(_STATE.match(words[-2])) and bool(_ZIP.match(words[-1]))
+
+
+def _without_rule_lines(toks: list[Tok], em: float) -> list[Tok]:
+    """A scanned name and address less the lines OCR made of a rule across the box (the line
+    under the name, over "(Last) (First) (Middle)": "Se Seppe paar ae SaES"): every word of such
+    a line is read with almost no confidence, where a garbled word of print stands among surer ones."""
+    keep = []
+    for ln in reading_lines(toks, em):
+        confs = [t.word.conf for t in ln]
+        if max(confs) >= RULE_LINE_MAX_CONF or sum(confs) / len(confs) >= RULE_LINE_MEAN_CONF:
+            keep += ln
+    return keep
 
 
 def _scanned_city_line(toks: list[Tok], em: float) -> list[Tok]:
