@@ -36,6 +36,8 @@ MARGIN_EM = 0.3          # the crop reaches this far past the stretch's first an
 GAP_EM = 1.2            # a gap this many ems wide between two words of a running-text line is where
                          # Tesseract dropped words ("request, full information regarding" -> "req full garding")
 GAP_SLACK = 0.05         # ... and a reading that fills the gap is taken when it is no more than this much less sure
+TALL = 1.3               # a Tesseract line of words boxed this many times as tall as the section's ...
+GARBLED = 0.5            # ... half its words read with less confidence than this is a garbled band over two lines
 MIN_DPI = 200            # below this a line read alone is no better than the page's reading (150 dpi
                          # corpus scans: 147 wrong footnotes before, 161 after; 168 read enlarged to 300)
 
@@ -68,6 +70,88 @@ def reread_lines(flow: Flow, lines: list[list[Tok]]) -> list[list[Tok]]:
     return out
 
 
+def reread_garbled_lines(flow: Flow, toks: list[Tok]) -> list[Tok]:
+    """`toks` (the words of one text section) with each of Tesseract's lines that it read as one
+    garbled band over two lines of print read again: its words boxed TALL times as high as the
+    section's words, half of them read with less than GARBLED confidence. Cut from the band's top
+    to the next line of print under it and read as one line, it comes back whole; the new words
+    take the band's height, so the reading lines no longer merge it with the line below."""
+    pages = {p.number: p for p in flow.doc.pages if p.image is not None and p.image_dpi}
+    if not toks or not pages:
+        return toks
+    usual = sorted(t.bottom - t.top for t in toks)[len(toks) // 2]
+    by_line: dict[int, list[Tok]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    bands = [ln for ln in by_line.values() if ln[0].page in pages
+             and sorted(t.bottom - t.top for t in ln)[len(ln) // 2] >= TALL * usual
+             and 2 * sum(t.word.conf < GARBLED for t in ln) >= len(ln)]
+    if not bands:
+        return toks
+    from .sources.ocr import _api_lock, _engine
+    replaced: dict[int, list[Tok]] = {}
+    with _api_lock:
+        api = _engine()
+        try:
+            api.SetPageSegMode(PSM_LINE)
+            api.SetVariable("tessedit_char_whitelist", "")
+            for ln in bands:
+                top = min(t.top for t in ln)
+                under = [t.top for t in toks if t.line != ln[0].line and t.page == ln[0].page and t.top > top + 0.5 * usual]
+                # down to the line under it, or a word's height when that line's box reaches up
+                # (a descender cut off reads "p" as "o")
+                bottom = max(min(under + [max(t.bottom for t in ln)]), top + usual)
+                got = _read_band(api, flow, pages[ln[0].page], ln, top, bottom)
+                if got is not None and sum(t.word.conf for t in got) / len(got) > sum(t.word.conf for t in ln) / len(ln):
+                    replaced[ln[0].line] = got
+        finally:
+            api.SetPageSegMode(3)
+    out = [t for t in toks if t.line not in replaced]
+    return out + [t for got in replaced.values() for t in got]
+
+
+def _read_band(api, flow: Flow, page, line: list[Tok], top: float, bottom: float) -> list[Tok] | None:
+    """The words of the band `top`..`bottom` (flow y) under `line`'s words, read as one line."""
+    off = flow.page_top[page.number]
+    s = page.image_dpi / 72.0
+    margin = MARGIN_EM * flow.em
+    X0, X1 = max(0, int((min(t.x0 for t in line) - margin) * s)), min(page.image.width, int((max(t.x1 for t in line) + margin) * s))
+    Y0, Y1 = max(0, int((top - off) * s)), min(page.image.height, int((bottom - off) * s) + 1)
+    raw = _read_crop(api, page, X0, Y0, X1, Y1)
+    if not raw:
+        return None
+    return _toks(raw, page, line[0], X0, top - off, bottom - off, off)
+
+
+def _read_crop(api, page, X0: int, Y0: int, X1: int, Y1: int) -> list:
+    """Tesseract's words (RawWord) of the crop X0..X1, Y0..Y1 of the page image, less dust and the
+    rules read as glyphs; none for a crop too small to hold a word."""
+    from .sources.imageprep import dark
+    from .sources.tesswords import drop_rules, read_words
+    if X1 - X0 < 8 or Y1 - Y0 < 4:
+        return []
+    crop = page.image.crop((X0, Y0, X1, Y1))
+    api.SetImage(crop)
+    api.SetSourceResolution(round(page.image_dpi))
+    api.Recognize()
+    return [w for w in drop_rules(dark(crop), read_words(api)) if w.text.strip()]   # dust, stray quotes
+
+
+def _toks(raw: list, page, first: Tok, X0: int, top: float, bottom: float, off: float) -> list[Tok]:
+    """Tokens of a crop's words, given the height of the line they were cut from (page points
+    `top`..`bottom`: the words' ink is smaller than a text layer's box) and `first`'s index."""
+    from .sources.ocr import STRAIGHT_QUOTES
+    s = page.image_dpi / 72.0
+    out = []
+    for w in raw:
+        x0, _y0, x1, _y1 = w.box
+        box = BBox((X0 + x0) / s, top, (X0 + x1) / s, bottom)
+        text = w.text.translate(STRAIGHT_QUOTES)
+        word = Word(text, box, page.number, conf=w.conf)
+        out.append(Tok(first.i, word, norm(text), box.x0, box.top + off, box.x1, box.bottom + off, first.line))
+    return out
+
+
 def _windows(line: list[Tok], doubt: bool, em: float) -> list[tuple[int, int]]:
     """The stretches of the line to read again, as (first, last) word indexes: CONTEXT words
     either side of a doubtful word (`doubt`: at MIN_DPI and up) and of a gap, merged."""
@@ -91,9 +175,6 @@ def _gap(line: list[Tok]) -> float:
 def _reread(api, flow: Flow, page, line: list[Tok], a: int, b: int) -> list[Tok] | None:
     """Words `a`..`b` of the line read again alone; None unless the new reading is surer, or fills
     a gap the first left (and is about as sure)."""
-    from .sources.imageprep import dark
-    from .sources.ocr import STRAIGHT_QUOTES
-    from .sources.tesswords import drop_rules, read_words
     seg = line[a:b + 1]
     off = flow.page_top[page.number]
     s = page.image_dpi / 72.0
@@ -105,13 +186,7 @@ def _reread(api, flow: Flow, page, line: list[Tok], a: int, b: int) -> list[Tok]
     trail = MARGIN_EM * em if b == len(line) - 1 else min(MARGIN_EM * em, (line[b + 1].x0 - seg[-1].x1) / 2)
     X0, X1 = max(0, int((seg[0].x0 - lead) * s)), min(page.image.width, int((seg[-1].x1 + trail) * s))
     Y0, Y1 = max(0, int(top * s)), min(page.image.height, int(bottom * s) + 1)
-    if X1 - X0 < 8 or Y1 - Y0 < 4:
-        return None
-    crop = page.image.crop((X0, Y0, X1, Y1))
-    api.SetImage(crop)
-    api.SetSourceResolution(round(page.image_dpi))
-    api.Recognize()
-    raw = [w for w in drop_rules(dark(crop), read_words(api)) if w.text.strip()]   # dust, stray quotes
+    raw = _read_crop(api, page, X0, Y0, X1, Y1)
     if not raw:
         return None
     before = sum(t.word.conf for t in seg) / len(seg)
@@ -124,14 +199,4 @@ def _reread(api, flow: Flow, page, line: list[Tok], a: int, b: int) -> list[Tok]
     fills = (old_gap > GAP_EM * em >= new_gap and new_chars > old_chars and after >= before - GAP_SLACK)
     if not (surer or fills):
         return None
-    first = seg[0]
-    toks = []
-    for w in raw:
-        x0, y0, x1, y1 = w.box
-        # the line's own height: the crop is the line's box, the words' ink is smaller than a
-        # text layer's box
-        box = BBox((X0 + x0) / s, top, (X0 + x1) / s, bottom)
-        text = w.text.translate(STRAIGHT_QUOTES)
-        word = Word(text, box, page.number, conf=w.conf)
-        toks.append(Tok(first.i, word, norm(text), box.x0, box.top + off, box.x1, box.bottom + off, first.line))
-    return toks
+    return _toks(raw, page, seg[0], X0, top, bottom, off)

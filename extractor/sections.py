@@ -14,7 +14,7 @@ from .checkbox_ink import mark_in_slot
 from .flow import Tok, join_words, norm, wrap_certainty
 from .grid import Band, build_rows
 from .layout import Layout, is_mark, mark_before
-from .line_reread import reread_lines
+from .line_reread import reread_garbled_lines, reread_lines
 from .match import Hit
 from .templates import Leaf
 from .values import parse_date
@@ -453,6 +453,7 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
     hit, toks = reg
     em = lay.flow.em
     notes: list[tuple[str, list[list[Tok]], float]] = []       # id, lines, how sure the split is
+    toks = reread_garbled_lines(lay.flow, toks)                 # scans: lines read as one garbled band
     lines = reread_lines(lay.flow, reading_lines(toks, em))    # scans: doubtful lines read again
     left = min((ln[0].x0 for ln in lines), default=0)
     last_id = 0

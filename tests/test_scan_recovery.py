@@ -639,3 +639,14 @@ def test_a_name_left_empty_by_a_dropped_line_is_not_a_sure_blank():
     name = next(f for f in extract(str(CORPUS / "datamule-0436" / "scan-200.pdf")).fields
                 if f.path == "reporting_owners[0].name")
     assert name.value is not None or name.confidence < 0.5, name
+
+
+def test_a_footnote_line_tesseract_read_as_one_garbled_band_is_read_again():
+    """On this scan's last page Tesseract boxes the first line of three footnotes as one band half
+    again as tall as a line, and reads it as noise ('> Saree paiog aay wer wap'); the reading
+    lines then merged it with the line under it, word by word. Cut from the band's top to the line
+    under it and read alone, it comes back whole."""
+    got = _record("datamule-0142")["footnotes"]
+    want = _truth("datamule-0142")["footnotes"]
+    right = [i for i in (5, 6, 8) if got[i]["text"] == want[i]["text"]]
+    assert len(right) >= 2, [got[i]["text"][:80] for i in (5, 6, 8)]
