@@ -96,8 +96,15 @@ def _owners(rec: dict, joint: bool | None) -> Iterable[Issue]:
         yield _issue("joint_filing_mismatch", "error", [f"reporting_owners[{i}].name" for i in range(len(owners))],
                      f"box 6 says {'more than one' if joint else 'one'} reporting person, "
                      f"{len(owners)} found")
+    if not (rec.get("issuer") or {}).get("name"):
+        yield _issue("missing_issuer_name", "error", ["issuer.name"], "no issuer name found in box 2")
+    if not (rec.get("issuer") or {}).get("trading_symbol"):
+        # EDGAR requires one: a filer without a listed security enters "NONE" or "N/A"
+        yield _issue("missing_trading_symbol", "error", ["issuer.trading_symbol"], "no trading symbol found in box 2")
     for i, o in enumerate(owners):
         p = f"reporting_owners[{i}]"
+        if not o.get("name"):
+            yield _issue("missing_owner_name", "error", [f"{p}.name"], "reporting person without a name")
         flags = ("is_director", "is_officer", "is_ten_percent_owner", "is_other")
         if not any(o.get(f) for f in flags):
             yield _issue("no_relationship", "error", [f"{p}.{f}" for f in flags],
