@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .assemble import assemble
+from .box_reread import reread_boxes
 from .cell_reread import reread_cells
 from .confidence import confidence, evidence_of
 from .detect import detect_template
@@ -40,6 +41,7 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     tmpl, tconf = detect_template(matcher, resolve_template(template))
     layout = analyze(flow, matcher, tmpl)
     try:
+        reread_boxes(layout)                    # scans: names the page reading dropped, read again alone
         reread_cells(layout)                    # scans: doubtful table cells read again from the page image
         draft = assemble(layout)
     finally:
