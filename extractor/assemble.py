@@ -43,8 +43,11 @@ _TICKER = re.compile(r"^(?P<name>[^\[]*?)\s*\[[\s\[]*(?P<ticker>[^\[\]]*?)\s*\](
 # ("Hall of Fame Resort & Entertainment Co [ HOFV")
 OCR_CLOSERS = "J|)l}"
 OCR_OPENERS = "J|(L{I1"       # what OCR reads an opening bracket as (upper case: the ticker is)
-_TICKER_OCR = re.compile(r"^(?P<name>[^\[]*?)\s*\[\s*(?P<ticker>[A-Z][A-Z.\-]{0,7})(?:\s*[" + re.escape(OCR_CLOSERS)
-                         + r"](?P<rest>(?:\s.*)?)|\s+(?P<rest>\[.*)|(?P<rest>))$")
+# The ticker itself may come out in lower case, after a second bracket or a quote ("[ ['snps SNPS"),
+# with an "I" read "!" or "|" ("[ TWN! J"), and be followed by a second reading of itself
+_TICKER_OCR = re.compile(r"^(?P<name>[^\[]*?)\s*\[[\s\['‘`]*(?P<ticker>[A-Za-z][A-Za-z.\-!|]{0,7})(?:\s*["
+                         + re.escape(OCR_CLOSERS) + r"](?P<rest>(?:\s.*)?)|\s+(?P<rest>.*)|(?P<rest>))$")
+_TICKER_I = str.maketrans("!|", "II")
 # ... or loses the opening one altogether: "Copper Property CTL Pass Through Trust NONE ]"
 _TICKER_NO_OPEN = re.compile(r"^(?P<name>[^\[\]]*?)\s+(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*\](?P<rest>.*)$")
 
@@ -168,7 +171,7 @@ def _issuer(lay: Layout) -> dict:
     if lay.flow.doc.is_ocr:
         # tickers are upper case (284 of the corpus's 286) and print in small capitals: on a scan
         # a letter's case is only its height, which OCR guesses ("SNow", "cvGw", "snps")
-        ticker = ticker.upper()
+        ticker = ticker.upper().translate(_TICKER_I)
         # a ticker has no space: a glyph before it is its opening bracket misread ("[ NONE ]" -> "J NONE")
         parts = ticker.split()
         while len(parts) > 1 and len(parts[0]) == 1 and parts[0] in OCR_OPENERS:

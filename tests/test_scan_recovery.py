@@ -368,6 +368,9 @@ def test_a_line_of_text_filling_a_narrow_cell_is_not_a_rule():
     ("Tesla, Inc. [ TSLA ]", "Tesla, Inc.", "TSLA"),
     ("Hall of Fame Resort & Entertainment Co [ HOFV", "Hall of Fame Resort & Entertainment Co", "HOFV"),
     ("Copper Property CTL Pass Through Trust NONE ]", "Copper Property CTL Pass Through Trust", "NONE"),
+    # the ticker after a second bracket in lower case, read again after it; an "I" read "!"
+    ("SYNOPSYS INC [ ['snps SNPS | =", "SYNOPSYS INC", "snps"),
+    ("Tailwind International Acquisition Corp. [ TWN! J", "Tailwind International Acquisition Corp.", "TWN!"),
 ])
 def test_the_issuer_name_stops_at_the_ticker_bracket(text, name, ticker):
     """A scan may show a bracket twice, read one as a letter, or lose it."""
@@ -674,6 +677,14 @@ def test_a_record_with_its_names_is_not_flagged():
     assert not {i.code for i in validate_record(rec)} & {"missing_issuer_name", "missing_trading_symbol", "missing_owner_name"}
     rec = {"issuer": {"name": None, "trading_symbol": ""}, "reporting_owners": [{"name": None, "is_director": True}]}
     assert {"missing_issuer_name", "missing_trading_symbol", "missing_owner_name"} <= {i.code for i in validate_record(rec)}
+
+
+@pytest.mark.parametrize("case, dpi, ticker", [("rsecbuy-0242", 300, "SNPS"), ("rsecbuy-0528", 150, "TWNI")])
+def test_a_garbled_ticker_comes_out_in_capitals(case, dpi, ticker):
+    """'[ ['snps SNPS | =' and '[ TWN! J': the issuer name ran on over the whole box and the
+    ticker was null. A ticker is capitals (an 'I' read '!' or '|' too)."""
+    got = _record(case, f"scan-{dpi}.pdf")["issuer"]
+    assert got["trading_symbol"] == ticker and "[" not in got["name"]
 
 
 def test_names_the_page_reading_dropped_are_read_again_alone():
