@@ -17,6 +17,8 @@ from rapidfuzz import fuzz, process
 
 from .flow import Flow, Tok, norm
 
+START_CUTOFF = 75         # a label's first word is looked for among words this close (rapidfuzz ratio) ...
+LONG_WORD, LONG_START_CUTOFF = 8, 70   # ... or this close for a word this long
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
 MAX_LINE_STEP_EM = 3.6    # widest vertical gap (in em) between lines of one wrapped label (text dumps add blank lines)
 DEFAULT_MIN_SCORE = 0.8
@@ -87,7 +89,9 @@ class Matcher:
     def _starts(self, first: str, second: str | None, within: TokFilter | None) -> list[Tok]:
         texts = {first}
         if len(first) >= 3:
-            for txt, _score, _ in process.extract(first, self.vocab, scorer=fuzz.ratio, score_cutoff=75, limit=None):
+            # a long word keeps more of itself when OCR garbles three of its letters ("Evntanation")
+            cutoff = LONG_START_CUTOFF if len(first) >= LONG_WORD else START_CUTOFF
+            for txt, _score, _ in process.extract(first, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
                 texts.add(txt)
         out = [t for txt in texts for t in self.by_text.get(txt, ())]
         # a label glued to what follows it ("1.Title"), a first word split over two lines ("3235-" /

@@ -695,3 +695,14 @@ def test_names_the_page_reading_dropped_are_read_again_alone():
     assert got["issuer"]["name"] == "Natera, Inc."
     assert got["issuer"]["trading_symbol"] == "NTRA"
     assert got["reporting_owners"][0]["name"] == "BOTHA ROELOF"
+
+
+def test_a_heading_whose_first_word_lost_its_top_to_a_rule_is_found():
+    """Right under Table II the heading reads 'Evntanation of Responses:' (the rule above took
+    the tops of its letters): its first word was too far from 'Explanation' to start a match, the
+    table ran on through the footnote, and the signature and footnote were lost."""
+    got = _record("springload-0001", "scan-200.pdf")
+    want = _truth("springload-0001")
+    assert [f["text"] for f in got["footnotes"]] == [f["text"] for f in want["footnotes"]]
+    assert len(got["signatures"]) == 1 and got["signatures"][0]["date"] == want["signatures"][0]["date"]
+    assert got["derivative_transactions"][0]["transaction_code"] == "A"
