@@ -38,6 +38,7 @@ from .sources.tesswords import ASCENT, DESCENT, QUOTES
 from .values import MARK_WORD, TRANSACTION_CODES, looks_like, split_marks
 
 _RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
+_WRAPPED_HYPHEN = re.compile(r"\w-$")
 _TAIL_JUNK = re.compile(r"^(?:[@®©°*^~<>=_—–-]+|[^\s()]{1,2}\)+)$")   # a mark's remains after the text
 # the characters a cell of each column type can hold (its footnote marks are taken out first)
 WHITELIST = {
@@ -369,7 +370,7 @@ def _lone_stroke(img) -> bool:
 
 def _read(api, img, dpi: float, spaces: bool = False, height: int = 0) -> tuple[str, float] | None:
     """Tesseract's reading of a cell image (spaces dropped unless `spaces`: typed values have
-    none; lines joined by a space) and its mean confidence in [0, 1]. A crop lower than `height`
+    none; lines joined by a space, or none after a hyphen) and its mean confidence in [0, 1]. A crop lower than `height`
     (default LINE_PX) is enlarged to it, a larger one read as it is: enlarged to 120 px, as
     marks.py does for the tiny marks, "58,967" came back "98,967"."""
     from PIL import Image
@@ -380,7 +381,12 @@ def _read(api, img, dpi: float, spaces: bool = False, height: int = 0) -> tuple[
     canvas.paste(img, (10, 10))
     api.SetImage(canvas)
     api.SetSourceResolution(round(dpi * f))
-    text = " ".join((api.GetUTF8Text() or "").split())
+    # a line ending in a hyphen was wrapped after it ("Non-" / "Qualified"), as join_words has it
+    text = ""
+    for line in (api.GetUTF8Text() or "").splitlines():
+        line = " ".join(line.split())
+        if line:
+            text += ("" if not text or _WRAPPED_HYPHEN.search(text) else " ") + line
     if not spaces:
         text = text.replace(" ", "")
     return (text, max(0.0, min(1.0, api.MeanTextConf() / 100.0))) if text else None

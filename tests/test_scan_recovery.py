@@ -706,3 +706,12 @@ def test_a_heading_whose_first_word_lost_its_top_to_a_rule_is_found():
     assert [f["text"] for f in got["footnotes"]] == [f["text"] for f in want["footnotes"]]
     assert len(got["signatures"]) == 1 and got["signatures"][0]["date"] == want["signatures"][0]["date"]
     assert got["derivative_transactions"][0]["transaction_code"] == "A"
+
+
+def test_a_cell_read_again_keeps_a_hyphen_wrap_without_a_space():
+    """'Non-' / 'Qualified' wrapped in the title cell: read again as a block, Tesseract's lines
+    were joined with a space, 'Non- Qualified Stock Option', at 0.94."""
+    got = _record("rsecbuy-0242", "scan-200.pdf")["derivative_transactions"]
+    titles = [g["security_title"] for g in got]
+    assert not any("Non- " in (t or "") for t in titles), titles
+    assert sum(t == "Non-Qualified Stock Option (right to buy)" for t in titles) >= 2, titles
