@@ -25,8 +25,6 @@ OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_d
 _STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
-# what OCR makes of a printed date: digits, slashes and their look-alikes, at least one digit
-_GARBLED_DATE = re.compile(r"^(?=.*\d)[\d/\\.,:;()\-OoIl|S]+$")
 RULE_LINE_MAX_CONF = 0.5     # a line of words none read surer than this ...
 RULE_LINE_MEAN_CONF = 0.3    # ... and this sure on average is what OCR made of a rule
 DROPPED_STRUCTURE = 0.3      # the structure evidence of a part left empty where such a line was dropped
@@ -547,10 +545,11 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     headed = any(k == "signatures_heading" and h.bottom <= heading_bottom + 0.1 for y, k, h in lay.stops
                  if y < first_cap.top)
     name_x0 = cap.x0 - 2.5 * em
-    # on a scan, digits under the "Date" caption are its date however OCR garbled them
-    # ("4) 449993" for 02/03/2023); a text dump's columns shift, so there only a date's shape counts
+    # on a scan, what stands under the "Date" caption is its date however OCR garbled it ("4)
+    # 449993", "weiate ere" for a date; the names wrap short of that column); a text dump's
+    # columns shift, so there only a date's shape counts
     date_x0 = date_cap.x0 - 0.5 * em if date_cap is not None and flow.doc.is_ocr else float("inf")
-    is_date = lambda t: _is_date(t) or (t.x0 >= date_x0 and bool(_GARBLED_DATE.match(t.text)))
+    is_date = lambda t: _is_date(t) or t.x0 >= date_x0
     block: list[Tok] = []
     prev_top, prev_was_date, prev_page = cap.top, False, cap.first.page
     for ln in reversed([ln for ln in flow.lines if heading_bottom < ln.cy < cap.top]):

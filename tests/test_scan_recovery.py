@@ -715,3 +715,14 @@ def test_a_cell_read_again_keeps_a_hyphen_wrap_without_a_space():
     titles = [g["security_title"] for g in got]
     assert not any("Non- " in (t or "") for t in titles), titles
     assert sum(t == "Non-Qualified Stock Option (right to buy)" for t in titles) >= 2, titles
+
+
+def test_a_date_garbled_to_letters_still_ends_its_signature():
+    """The second of three signatures dates '07/10/2023', which the 200 dpi scan reads 'weiate ere'
+    under the 'Date' caption: no date's shape, it split nothing, and the second and third
+    signatures ran into one. Whatever stands under the caption is the date."""
+    got = _record("rsecbuy-0787", "scan-200.pdf")["signatures"]
+    want = _truth("rsecbuy-0787")["signatures"]
+    assert len(got) == len(want) == 3
+    assert got[2]["date"] == want[2]["date"]
+    assert got[1]["name"] == want[1]["name"]
