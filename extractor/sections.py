@@ -94,6 +94,10 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     street_caps = find(na.street_captions)
     city_caps = sorted(find(na.city_captions), key=lambda h: h.x0)
     cap_ids = set().union(*(h.ids for h in name_caps + street_caps + city_caps)) if (name_caps or street_caps or city_caps) else set()
+    if lay.flow.doc.is_ocr and cap_ids:
+        # a caption garbled past matching beside one that matched ("(ast) (ren, (peice)") is one too
+        cap_lines = {t.line for t in toks if t.i in cap_ids}
+        cap_ids |= {t.i for t in toks if t.line in cap_lines and t.text.startswith("(") and t.i not in cap_ids}
     rel = find(na.relationship_heading) if na.relationship_heading else []
     rel_top = min((h.top for h in rel), default=float("inf"))
     rel_i = min((h.first.i for h in rel), default=None)
@@ -172,11 +176,13 @@ def _city_shaped(line: list[Tok]) -> bool:
 def _without_rule_lines(toks: list[Tok], em: float) -> list[Tok]:
     """A scanned name and address less the lines OCR made of a rule across the box (the line
     under the name, over "(Last) (First) (Middle)": "Se Seppe paar ae SaES"): every word of such
-    a line is read with almost no confidence, where a garbled word of print stands among surer ones."""
+    a line is read with almost no confidence, where a garbled word of print stands among surer ones;
+    and less lines of dust: a glyph or two in lower case ("i"), which no name or address line is."""
     keep = []
     for ln in reading_lines(toks, em):
         confs = [t.word.conf for t in ln]
-        if max(confs) >= RULE_LINE_MAX_CONF or sum(confs) / len(confs) >= RULE_LINE_MEAN_CONF:
+        dust = all(len(t.text) <= 2 and not any(ch.isupper() or ch.isdigit() for ch in t.text) for t in ln)
+        if not dust and (max(confs) >= RULE_LINE_MAX_CONF or sum(confs) / len(confs) >= RULE_LINE_MEAN_CONF):
             keep += ln
     return keep
 

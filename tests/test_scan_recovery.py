@@ -726,3 +726,13 @@ def test_a_date_garbled_to_letters_still_ends_its_signature():
     assert len(got) == len(want) == 3
     assert got[2]["date"] == want[2]["date"]
     assert got[1]["name"] == want[1]["name"]
+
+
+def test_captions_garbled_beside_one_that_matched_and_dust_lines_are_no_address():
+    """'(ast) (ren, (peice)': only '(Last)' matched, and the other two captions, with a speck
+    read 'i' on a line of its own, became the first street line ('(ren, (peice) i'); the real
+    first line was pushed into the second."""
+    owner = _record("rsecbuy-0835", "scan-200.pdf")["reporting_owners"][0]
+    want = _truth("rsecbuy-0835")["reporting_owners"][0]
+    assert owner["street1"] == want["street1"]
+    assert "(" not in (owner["street2"] or "") and "CROWDSTRIKE" not in (owner["street2"] or "")
