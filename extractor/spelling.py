@@ -30,6 +30,8 @@ CONFUSIONS: dict[str, tuple[str, ...]] = {
 MAX_SWAPS = 2
 NAME_MIN = 3             # a name is respelled to a spelling the document uses at least this often ...
 NAME_RATIO = 3           # ... and this many times as often as the one read
+TAIL_MIN, TAIL_MAX, TAIL_SEEN = 6, 3, 2   # a word of this many letters read without its last few is
+                                          # completed to a word the document has at least twice
 MIN_LETTERS = 4          # shorter words have too many neighbours to tell which was printed
 WORD = re.compile(r"(?<![\p{L}\d'])\p{L}{4,}(?![\p{L}\d'])")   # hyphenated: each part ("In-Eact")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)     # "viii" is no misread "vul"
@@ -67,7 +69,12 @@ def respell(word: str, seen: Mapping[str, int] = _NOTHING) -> str | None:
         return None
     found = {c for c in _swaps(low, MAX_SWAPS) if c in words and (case is str.lower or c in seen)}
     if len(found) != 1:
-        return None
+        # a word whose end OCR lost ("undertak" at a line's end): the one word of the document,
+        # TAIL_MAX letters longer at most, that it begins (not a name: "MERRIL" is as filed)
+        found = {w for w, n in seen.items() if n >= TAIL_SEEN and w.startswith(low) and 0 < len(w) - len(low) <= TAIL_MAX
+                 and w in words} if len(low) >= TAIL_MIN and case is str.lower else set()
+        if len(found) != 1:
+            return None
     return case(found.pop())
 
 

@@ -22,6 +22,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     ("viii", (), None),                      # a roman numeral, not a misread "vul"
     ("McKesson", (), None),                  # mixed case: a name
     ("1O,5OO", (), None),                    # not a word: numbers are repair.py's
+    # a word whose end OCR lost: completed to the one longer word the document has twice
+    ("undertak", ("undertakes", "undertakes"), "undertakes"),
+    ("undertak", ("undertakes",), None),         # once is not enough
+    ("MERRIL", ("merrill", "merrill"), None),    # a name stays as filed
 ])
 def test_respell(read, seen, printed):
     assert respell(read, Counter(seen)) == printed
