@@ -101,8 +101,9 @@ def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
     value's cells, agree on the marks. A filing footnotes a repeated value the same way (the
     corpus's truth: 8 of 1,298 such text cells differ from their text's majority; of the typed
     cells, one of 531 lacks marks its majority has, a holding after a transaction: 403 sale codes
-    "S" with their "(1)", 64 repeated prices, ...), while a scan loses marks often; marks are
-    only added, never taken away."""
+    "S" with their "(1)", 64 repeated prices, ...), and so the empty cells of a column (557 of
+    them, a date exercisable "(1)" told in a footnote, agree), while a scan loses marks often;
+    marks are only added, never taken away."""
     out = []
     typed = sorted({f for sec in ROW_SECTIONS for row in draft.get(sec, []) for f in row
                     if f != "footnote_ids" and not f.startswith("_") and all(f not in g for g in GROUPS)})
@@ -110,7 +111,7 @@ def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
         for f in group:
             cells = [(f"{sec}[{i}].{f}", row[f], tuple(row.get("footnote_ids", {}).get(f, Cand([])).value or ()))
                      for sec in ROW_SECTIONS for i, row in enumerate(draft.get(sec, []))
-                     if f in row and row[f].value is not None and row[f].value != ""]
+                     if f in row and row[f].value != ""]
             by_text: dict[object, list] = {}
             for path, c, marks in cells:
                 by_text.setdefault(c.value, []).append((path, c, marks))

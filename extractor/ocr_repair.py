@@ -473,18 +473,19 @@ def _repair_by_column(draft: dict) -> list[Issue]:
 
 
 def _marks_by_column(draft: dict, rec: dict) -> list[Issue]:
-    """Footnote marks a text cell lacks that its column's other cells of the same text carry
-    (column_consensus.column_marks); the marks' fit drops, and each addition is an issue."""
+    """Footnote marks a cell lacks that its column's other cells of the same value (or empty too)
+    carry (column_consensus.column_marks); the marks' fit drops, and each addition is an issue."""
     out = []
     for path, c, marks in column_marks(draft):
         _add_marks(draft, rec, path, c, marks)
         row, field = _slot(draft, path)
         mc = row["footnote_ids"][field]
         mc.fit = min(mc.fit, 0.8)
-        mc.notes.append(f"{REPAIR_NOTE}marks {', '.join(marks)} as the column's other {c.value!r} cells")
+        same = "empty" if c.value is None else repr(c.value)
+        mc.notes.append(f"{REPAIR_NOTE}marks {', '.join(marks)} as the column's other {same} cells")
         out.append(Issue(code="ocr_repair", severity="warning", path=f"{path.rsplit('.', 1)[0]}.footnote_ids.{field}",
                          related=[path], message=f"footnote {', '.join(marks)} not read; the column's other "
-                                                 f"{c.value!r} cells carry it"))
+                                                 f"{same} cells carry it"))
     return out
 
 
