@@ -182,7 +182,10 @@ _ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)|(?<!\w)I[l1|](?!\w)")
 # and a parenthesis opens one quote, not two ('(""Opco LP")')
 _LOWER_INC = re.compile(r"(?<=, )inc\.")
 _DOUBLE_QUOTE = re.compile(r'\(""(?=\w)')
-_ROMAN_ITEM = re.compile(r"\((i[it]|i[it]i|i[lt]|[tl]i)\)")
+_ROMAN_ITEM = re.compile(r"\(([ilt]{2,3})\)")          # "(it)", "(lil)": the corpus has "(ii)" and "(iii)" only
+# no English word has a letter three times over, and the corpus's footnotes only roman numerals
+# ("iii", "viii"): another letter so is one read twice ("Alll")
+_TRIPLED = re.compile(r"([a-hj-uwyz])\1\1")
 
 # "attorney-in-fact", the commonest words of a signature after the name, read a few glyphs off
 # ("Attorney-In-Eact", "Attorney= in-fact", "attorney-iN-fact"). The corpus spells it with hyphens
@@ -248,6 +251,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("capital", _LOWER_INC, lambda m: "Inc."),
     ("quote", _DOUBLE_QUOTE, lambda m: '("'),
     ("roman numeral", _ROMAN_ITEM, lambda m: "(" + re.sub("[lt]", "i", m.group(1)) + ")"),
+    ("letter read twice", _TRIPLED, lambda m: m.group(1) * 2),
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("period", _FINAL_COMMA, lambda m: "."),

@@ -300,6 +300,9 @@ def test_no_signature_as_filed_is_changed_by_the_signature_rules():
     ("N/A", "N/A"),
     ("Held in trust.", "Held in trust."),
     ("The exercise price is $10.00 (see above)", "The exercise price is $10.00 (see above)"),
+    # a letter read three times, a roman item read with l for i; roman numerals stay
+    ("Alll shares held by Fund III, as set out in (viii).", "All shares held by Fund III, as set out in (viii)."),
+    ("under clauses (i), (lil) and (it) above.", "under clauses (i), (iii) and (ii) above."),
 ])
 def test_footnote_spaces_and_final_period(read, fixed):
     """Small print loses narrow spaces ('ofthe') and a last period. Neither merged shape is a
