@@ -149,6 +149,9 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     out["street1"] = _cand(street_lines[0] if street_lines else [], label, structure=structure)
     out["street2"] = _cand([t for ln in street_lines[1:] for t in ln], label, structure=structure)
     out.update(split_city_line(city_toks, city_caps, label * (1.0 if structure == 1.0 else 0.9), em))
+    zc = out["zip_code"]
+    if lay.flow.doc.is_ocr and isinstance(zc.value, str) and _ZIP.match(zc.value.rstrip(",.;")):
+        zc.value = zc.value.rstrip(",.;")          # a comma read after the code ("59715,")
     state = out["state"]
     if lay.flow.doc.is_ocr and isinstance(state.value, str) and len(state.value) == 2 and state.value.isalpha():
         # a state is a postal code, in capitals; OCR tells "co" from "CO" by the letters' height only
@@ -170,7 +173,7 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
 def _city_shaped(line: list[Tok]) -> bool:
     """A line ending in a state code and a postal code, after a word: "PASADENA CA 91105"."""
     words = [t.text.strip(",") for t in line]
-    return len(words) >= 3 and bool(_STATE.match(words[-2])) and bool(_ZIP.match(words[-1]))
+    return len(words) >= 3 and bool(_STATE.match(words[-2].upper())) and bool(_ZIP.match(words[-1]))
 
 
 def _without_rule_lines(toks: list[Tok], em: float) -> list[Tok]:
@@ -276,8 +279,8 @@ def _state_index(words: list[str]) -> int | None:
     best = None
     for i in range(len(words) - 1, 0, -1):
         tail = " ".join(words[i + 1:])
-        if not _STATE.match(words[i]) or (tail and (len(tail) > 10 or not any(ch.isdigit() for ch in tail))):
-            continue
+        if not _STATE.match(words[i].upper()) or (tail and (len(tail) > 10 or not any(ch.isdigit() for ch in tail))):
+            continue                # (upper: a scan tells "cT" from "CT" by height only)
         score = (2 if tail else 0) + (1 if words[i] in US_STATES or any(ch.isdigit() for ch in words[i]) else 0)
         if best is None or score > best[0]:
             best = (score, i)

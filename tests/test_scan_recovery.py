@@ -522,6 +522,7 @@ def test_a_city_line_without_the_street_caption_above_it():
 
 
 @pytest.mark.parametrize("line, shaped", [("PASADENA CA 91105", True), ("MOUNTAIN VIEW CA 94043-1234", True),
+                                          ("GREENWICH cT 06830", True),      # a scan's case is a guess
                                           ("STE 700", False), ("1601 WILLOW ROAD", False), ("CA 91105", False)])
 def test_city_shaped_lines(line, shaped):
     from extractor.sections import _city_shaped
@@ -736,3 +737,18 @@ def test_captions_garbled_beside_one_that_matched_and_dust_lines_are_no_address(
     want = _truth("rsecbuy-0835")["reporting_owners"][0]
     assert owner["street1"] == want["street1"]
     assert "(" not in (owner["street2"] or "") and "CROWDSTRIKE" not in (owner["street2"] or "")
+
+
+@pytest.mark.parametrize("text, city, state, zip_code", [
+    ("GREENWICH cT 06830", "GREENWICH", "cT", "06830"),     # the state in the case OCR guessed (upper-cased later)
+    ("BOZEMAN MT 59715,", "BOZEMAN", "MT", "59715,"),      # (the comma is dropped later, on scans)
+])
+def test_split_city_line_reads_a_scanned_state(text, city, state, zip_code):
+    from extractor.sections import split_city_line
+    got = split_city_line(_lines(text), [], 1.0, 8.0)
+    assert (got["city"].value, got["state"].value, got["zip_code"].value) == (city, state, zip_code)
+
+
+def test_a_scanned_zip_code_loses_a_comma_read_after_it():
+    owner = _record("edgartools-0006", "scan-150.pdf")["reporting_owners"][0]
+    assert owner["zip_code"] == "59715"
