@@ -260,6 +260,12 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("separator", _RANGE, _fix_range),
     ("space", _MERGED_THE, lambda m: " ".join(g for g in m.groups() if g)),
 ) + WORDY_RULES
+# a street number or suite read with a digit as its look-alike letter ("SUITE S00", "1O1"): a word
+# of digits and S, O, I, l that ends in a digit (a suite's own letter ends it: "SUITE 220S" stands)
+_DIGITS_AS_LETTERS = re.compile(r"(?<![\w-])(?=[0-9SOIl]*[0-9])(?=[0-9SOIl]*[SOIl])[0-9SOIl]*[0-9](?![\w-])")
+ADDRESS_RULES: tuple[TextRule, ...] = (
+    ("digit", _DIGITS_AS_LETTERS, lambda m: m.group().translate(str.maketrans("SOIl", "5011"))),
+)
 FINAL_PERIOD: TextRule = ("final period", _NO_FINAL_PERIOD, lambda m: m.group(1) + ".")   # footnotes only
 
 
@@ -290,6 +296,8 @@ def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
         return PROSE_RULES + (spelling,)
     if path.endswith(WORDY_CELLS):
         return WORDY_RULES + (spelling,)
+    if path.startswith("reporting_owners[") and path.endswith((".street1", ".street2")):
+        return ADDRESS_RULES
     return ()
 
 
