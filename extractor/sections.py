@@ -13,7 +13,7 @@ from .candidate import Cand, from_parsed
 from .checkbox_ink import mark_in_slot
 from .flow import Tok, join_words, norm, wrap_certainty
 from .grid import Band, build_rows
-from .layout import Layout, is_mark, mark_before
+from .layout import PLACED_LABEL_SCORE, Layout, is_mark, mark_before
 from .line_reread import reread_garbled_lines, reread_lines
 from .match import Hit
 from .templates import Leaf
@@ -25,6 +25,7 @@ OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_d
 _STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+OPTION_PITCH = 1.3           # relationship options' line pitch in their labels' word heights
 RULE_LINE_MAX_CONF = 0.5     # a line of words none read surer than this ...
 RULE_LINE_MEAN_CONF = 0.3    # ... and this sure on average is what OCR made of a rule
 DROPPED_STRUCTURE = 0.3      # the structure evidence of a part left empty where such a line was dropped
@@ -322,6 +323,8 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
             checked = ink                   # a scan: a lone "X" Tesseract dropped, seen in the ink
         out[field] = Cand(checked, [m.tok] if m.tok else [], m.tok.text if m.tok else "",
                           label=min(base, h.score), kind="flag", area=(h.first.page, h.first.word.bbox))
+    if lay.flow.doc.is_ocr:
+        _placed_options(lay, out, option_hits, list(opts), base)
     _one_option_per_mark(out, option_hits, em)
     used = set().union(*(h.ids for h in option_hits.values())) if option_hits else set()
     # what is left of an option label read by its first word only ("Other" + "(specify below)"),
@@ -359,6 +362,33 @@ def parse_relationship(lay: Layout, toks: list[Tok], label: Hit | None) -> dict[
     out["officer_title"] = _cand(_without_tail_remains(title, tails), base, structure=s)
     out["other_text"] = _cand(_without_tail_remains(spec, tails), base, structure=s)
     return out
+
+
+def _placed_options(lay: Layout, out: dict[str, Cand], hits: dict[str, Hit], order: list[str], base: float) -> None:
+    """Options whose label a scan lost (Tesseract drops the line "X Director 10% Owner" now and
+    then): the four options print two to a line in the template's order, so a lost label stands
+    above or below the one found in its column, a line's pitch away (that of the other column's
+    pair when both were found), and its slot is read in the ink there. Weakly labelled."""
+    if len(order) != 4:
+        return
+    at = lambda row, col: order[2 * row + col]
+    for k, field in enumerate(order):
+        row, col = divmod(k, 2)
+        partner = at(1 - row, col)
+        if field in hits or partner not in hits:
+            continue
+        h = hits[partner]
+        side, side_partner = at(row, 1 - col), at(1 - row, 1 - col)
+        if side in hits and side_partner in hits:
+            pitch = abs(hits[side].top - hits[side_partner].top)
+        else:
+            pitch = OPTION_PITCH * (h.first.bottom - h.first.top)
+        dy = -pitch if row == 0 else pitch
+        moved = Hit(h.label, [dataclasses.replace(t, top=t.top + dy, bottom=t.bottom + dy) for t in h.toks], h.score)
+        ink = mark_in_slot(lay, moved)
+        if ink is not None:
+            out[field] = Cand(ink, label=PLACED_LABEL_SCORE * base, kind="flag",
+                              notes=["option label not read: placed over or under its column's other option"])
 
 
 def _one_option_per_mark(out: dict[str, Cand], hits: dict[str, Hit], em: float) -> None:

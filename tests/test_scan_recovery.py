@@ -752,3 +752,13 @@ def test_split_city_line_reads_a_scanned_state(text, city, state, zip_code):
 def test_a_scanned_zip_code_loses_a_comma_read_after_it():
     owner = _record("edgartools-0006", "scan-150.pdf")["reporting_owners"][0]
     assert owner["zip_code"] == "59715"
+
+
+@pytest.mark.parametrize("case, dpi", [("springload-0001", 150), ("rsecbuy-0835", 150), ("goedgar-0003", 200)])
+def test_a_checked_option_whose_line_tesseract_dropped_is_read_in_the_ink(case, dpi):
+    """'X Director 10% Owner' is missing from Tesseract's reading of these scans, X and labels
+    alike: Director came out unchecked. Its slot stands over Officer's, a line up, and the X is
+    there in the ink."""
+    owner = _record(case, f"scan-{dpi}.pdf")["reporting_owners"][0]
+    assert owner["is_director"] is True
+    assert owner["is_ten_percent_owner"] == _truth(case)["reporting_owners"][0]["is_ten_percent_owner"]
