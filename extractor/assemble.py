@@ -35,6 +35,7 @@ ROW_FIELDS = {
     ("derivative", True): ("derivative_holdings", DERIVATIVE_HOLDING),
 }
 TRANSACTION_FIELDS = ("transaction_date", "transaction_code", "shares")
+UNREAD_BOX_LABEL = 0.6      # the label evidence of a scan's checkbox whose label was not found
 
 # the name stops at the first "[" (a scan may show the bracket twice: "Facebook Inc [ [FB] FB")
 _TICKER = re.compile(r"^(?P<name>[^\[]*?)\s*\[[\s\[]*(?P<ticker>[^\[\]]*?)\s*\](?P<rest>.*)$")
@@ -138,10 +139,12 @@ def _checkbox(lay: Layout, field: str) -> Cand:
     top_zone = lay.box_zone[0] if lay.box_zone else float("inf")
     h = lay.matcher.find_one(box.labels, within=lambda t: t.top < top_zone, min_score=0.7)
     if h is None:
-        if box.always_printed and any(p.image_dpi for p in lay.flow.doc.pages):
+        scan = any(p.image_dpi for p in lay.flow.doc.pages)
+        if box.always_printed and scan:
             # a scan whose OCR garbled the label: the box is there, and most are blank
             return Cand(False, kind="flag", label=0.5, notes=["checkbox label not read; taken as blank"])
-        return Cand(None, kind="flag", label=0.9, notes=["checkbox label not on the page"])
+        # a box newer forms print (10b5-1, since 2023): on a scan its label may be there unread
+        return Cand(None, kind="flag", label=UNREAD_BOX_LABEL if scan else 0.9, notes=["checkbox label not on the page"])
     lay.used |= h.ids
     m = mark_before(lay, h)
     checked = m.checked

@@ -140,9 +140,13 @@ def _rows(rec: dict) -> Iterable[Issue]:
                 yield _issue("missing_code", "error", [f"{p}.transaction_code"], "transaction row without a code")
             elif code not in TRANSACTION_CODES:
                 yield _issue("unknown_code", "error", [f"{p}.transaction_code"], f"{code!r} is not a transaction code")
-            if r.get("shares") is not None and ad is None:
+            # every transaction has an amount, acquired or disposed (all 1,162 of the corpus)
+            if r.get("shares") is None:
+                yield _issue("missing_amount", "error", [f"{p}.shares"], "transaction row without an amount")
+            if ad is None:
                 yield _issue("missing_acquired_disposed", "error", [f"{p}.acquired_disposed_code"],
-                             "an amount without (A) or (D)")
+                             "an amount without (A) or (D)" if r.get("shares") is not None
+                             else "transaction row without (A) or (D)")
             expected = _expected_ad(code, sec)
             if code and ad and expected and ad != expected:
                 yield _issue("code_vs_acquired_disposed", "warning",

@@ -762,3 +762,18 @@ def test_a_checked_option_whose_line_tesseract_dropped_is_read_in_the_ink(case, 
     owner = _record(case, f"scan-{dpi}.pdf")["reporting_owners"][0]
     assert owner["is_director"] is True
     assert owner["is_ten_percent_owner"] == _truth(case)["reporting_owners"][0]["is_ten_percent_owner"]
+
+
+def test_a_transaction_without_an_amount_or_its_a_d_is_flagged():
+    """Every transaction row has an amount and its (A) or (D) (all 1,162 of the corpus): a scan
+    that lost both left the A/D null at 0.97, since only an amount without A/D was flagged."""
+    from extractor.validate import validate_record
+    row = {"security_title": "Common Stock", "transaction_date": "2023-02-01", "transaction_code": "S",
+           "direct_or_indirect_ownership": "D", "shares": None, "acquired_disposed_code": None}
+    codes = {i.code for i in validate_record({"issuer": {"name": "X", "trading_symbol": "X"},
+                                              "non_derivative_transactions": [row]})}
+    assert {"missing_amount", "missing_acquired_disposed"} <= codes
+    row.update(shares=100, acquired_disposed_code="D")
+    codes = {i.code for i in validate_record({"issuer": {"name": "X", "trading_symbol": "X"},
+                                              "non_derivative_transactions": [row]})}
+    assert not codes & {"missing_amount", "missing_acquired_disposed"}
