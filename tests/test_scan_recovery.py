@@ -777,3 +777,14 @@ def test_a_transaction_without_an_amount_or_its_a_d_is_flagged():
     codes = {i.code for i in validate_record({"issuer": {"name": "X", "trading_symbol": "X"},
                                               "non_derivative_transactions": [row]})}
     assert not codes & {"missing_amount", "missing_acquired_disposed"}
+
+
+def test_footnote_lines_of_small_print_are_not_chained_word_by_word():
+    """At 150 dpi the word boxes of the footnotes' small print are taller than their line pitch:
+    grouped into lines by overlap, note 1's first line and its second ran into one, word by word
+    ('per 1. Ag share, described in the issuance ...'), and note 1 was lost, every later note
+    taking the id before it. The flow's own lines keep them apart."""
+    got = _record("rsecbuy-0528", "scan-150.pdf")["footnotes"]
+    want = _truth("rsecbuy-0528")["footnotes"]
+    assert [f["id"] for f in got] == [f["id"] for f in want]
+    assert got[0]["text"].startswith("A")
