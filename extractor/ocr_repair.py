@@ -183,6 +183,9 @@ _ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)|(?<!\w)I[l1|](?!\w)")
 _LOWER_INC = re.compile(r"(?<=, )inc\.")
 _DOUBLE_QUOTE = re.compile(r'\(""(?=\w)')
 _ROMAN_ITEM = re.compile(r"\(([ilt]{2,3})\)")          # "(it)", "(lil)": the corpus has "(ii)" and "(iii)" only
+# an "f" read as a curly bracket ("{rom"), and "of" read "af": neither shape is in the corpus's truth
+_BRACKET_F = re.compile(r"(?<![\w{])\{([a-z]+)\b")
+_AF = re.compile(r"\baf\b")
 # no English word has a letter three times over, and the corpus's footnotes only roman numerals
 # ("iii", "viii"): another letter so is one read twice ("Alll")
 _TRIPLED = re.compile(r"([a-hj-uwyz])\1\1")
@@ -252,6 +255,8 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("quote", _DOUBLE_QUOTE, lambda m: '("'),
     ("roman numeral", _ROMAN_ITEM, lambda m: "(" + re.sub("[lt]", "i", m.group(1)) + ")"),
     ("letter read twice", _TRIPLED, lambda m: m.group(1) * 2),
+    ("f", _BRACKET_F, lambda m: "f" + m.group(1) if "f" + m.group(1) in english_words() else None),
+    ("of", _AF, lambda m: "of"),
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("period", _FINAL_COMMA, lambda m: "."),

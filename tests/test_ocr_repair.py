@@ -303,6 +303,8 @@ def test_no_signature_as_filed_is_changed_by_the_signature_rules():
     # a letter read three times, a roman item read with l for i; roman numerals stay
     ("Alll shares held by Fund III, as set out in (viii).", "All shares held by Fund III, as set out in (viii)."),
     ("under clauses (i), (lil) and (it) above.", "under clauses (i), (iii) and (ii) above."),
+    # an "f" read as a curly bracket, "of" read "af" (a bracket before what is no word stays)
+    ("sold {rom time to time af the shares {x}.", "sold from time to time of the shares {x}."),
 ])
 def test_footnote_spaces_and_final_period(read, fixed):
     """Small print loses narrow spaces ('ofthe') and a last period. Neither merged shape is a
