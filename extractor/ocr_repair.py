@@ -186,6 +186,8 @@ _ROMAN_ITEM = re.compile(r"\(([ilt]{2,3})\)")          # "(it)", "(lil)": the co
 # an "f" read as a curly bracket ("{rom"), and "of" read "af": neither shape is in the corpus's truth
 _BRACKET_F = re.compile(r"(?<![\w{])\{([a-z]+)\b")
 _AF = re.compile(r"\baf\b")
+# Rule 10b5-1, with its digits and letter confused ("10bS-1", "10B5-l"); the b keeps its case
+_RULE_10B5 = re.compile(r"(?<![\w-])1[0O]([bB])[5S]-[1lI](?![\w-])")
 # no English word has a letter three times over, and the corpus's footnotes only roman numerals
 # ("iii", "viii"): another letter so is one read twice ("Alll")
 _TRIPLED = re.compile(r"([a-hj-uwyz])\1\1")
@@ -257,6 +259,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("letter read twice", _TRIPLED, lambda m: m.group(1) * 2),
     ("f", _BRACKET_F, lambda m: "f" + m.group(1) if "f" + m.group(1) in english_words() else None),
     ("of", _AF, lambda m: "of"),
+    ("rule number", _RULE_10B5, lambda m: f"10{m.group(1)}5-1"),
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("period", _FINAL_COMMA, lambda m: "."),
