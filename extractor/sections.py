@@ -497,6 +497,7 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
     lines = reread_lines(lay.flow, lines)                       # scans: doubtful lines read again
     left = min((ln[0].x0 for ln in lines), default=0)
     last_id = 0
+    before: list[list[Tok]] = []                # lines ahead of the first number read
     for ln in lines:
         first = ln[0]
         ocr = first.word.conf < 1.0
@@ -512,12 +513,18 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
         if starts:
             if resync and notes:
                 notes[-1:] = _split_unnumbered(notes[-1], last_id, n)
+            elif not notes and before and ocr and 1 < n <= 1 + OCR_NOTE_SKIP:
+                # the first notes' numbers garbled past reading ("ihe acha" for "1. This Form 4"):
+                # the lines before the first number read are notes 1 to n-1, to be reviewed
+                notes = _split_unnumbered(("1", before, 0.5), 1, n)
             fid = m.group(1) or m.group(2)
             last_id = int(fid)
             rest = m.group(3)
             notes.append((fid, [ln[1:] if not rest else ln], 1.0))  # glued "1.Text": number stripped below
         elif notes:
             notes[-1][1].append(ln)
+        else:
+            before.append(ln)
     out = []
     for fid, note_lines, sure in notes:
         body = [t for ln in note_lines for t in ln]

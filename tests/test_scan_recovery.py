@@ -788,3 +788,12 @@ def test_footnote_lines_of_small_print_are_not_chained_word_by_word():
     want = _truth("rsecbuy-0528")["footnotes"]
     assert [f["id"] for f in got] == [f["id"] for f in want]
     assert got[0]["text"].startswith("A")
+
+
+def test_lines_before_the_first_footnote_number_read_are_the_notes_before_it():
+    """At 150 dpi note 1's number and first line are garbled ('ihe acha Feo ...'), and '2.' was
+    the first number read: the lines before it were dropped and every note took the id after its
+    own. They are notes 1 to n-1 now, flagged by their split."""
+    got = _record("rsecbuy-0210", "scan-150.pdf")["footnotes"]
+    want = _truth("rsecbuy-0210")["footnotes"]
+    assert [f["id"] for f in got] == [f["id"] for f in want]
