@@ -50,6 +50,7 @@ WHITELIST = {
     "ownership_form": "DI",
     "flag": "V",
 }
+DIGITLESS_CONF = 0.5     # a price read again over a first reading without a digit is taken only this sure
 OVERRIDE_CONF = 0.85     # a re-read replaces a first reading that parses only when this sure (Tesseract's
                          # word confidence of a page-read value glued to its mark is often 0: no guide)
 TEXT_DOUBT = 0.5         # a text cell whose words average less confidence than this is read again ...
@@ -228,6 +229,11 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     before = " ".join(t.text for t in value)
     if value and looks_like(kind, before) and (text == before or conf < OVERRIDE_CONF):
         return 0                            # a first reading that parses gives way only to a sure one
+    if kind == "money" and value and not any(ch.isdigit() for ch in before) and conf < DIGITLESS_CONF:
+        # a price cell first read without a digit ("-WAS", "Mea"): what stands there is mostly a
+        # cluster of marks ("(1)(2)(3)" over two lines, the price told in footnotes), which an
+        # unsure re-read turns into a number (an amount, always printed, is not so judged)
+        return 0
     _replace(row, band, value, marks, text, conf, box_pt, page.number, off)
     return 1
 

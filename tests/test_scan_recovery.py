@@ -797,3 +797,11 @@ def test_lines_before_the_first_footnote_number_read_are_the_notes_before_it():
     got = _record("rsecbuy-0210", "scan-150.pdf")["footnotes"]
     want = _truth("rsecbuy-0210")["footnotes"]
     assert [f["id"] for f in got] == [f["id"] for f in want]
+
+
+def test_a_price_cell_of_marks_only_is_not_read_as_a_number():
+    """These prices are told in footnotes: each cell holds only '(1)(2)(3)' over '(4)(5)(6)',
+    which the page's reading gives as '-WAS' or 'Mea' and an unsure re-read as 4.4056 or 3. A
+    price re-read over a first reading without a digit is taken only when Tesseract is sure."""
+    got = _record("rsecbuy-0038", "scan-200.pdf")["non_derivative_transactions"]
+    assert [g["price_per_share"] for g in got] == [w["price_per_share"] for w in _truth("rsecbuy-0038")["non_derivative_transactions"]]
