@@ -293,6 +293,12 @@ def text_repairs(text: str, rules: tuple[TextRule, ...]) -> tuple[str, list[tupl
 
 # table text cells whose words are common English ("See footnote", "Stock Option"), unlike names
 WORDY_CELLS = (".security_title", ".underlying_security_title", ".nature_of_ownership")
+TITLE_CELLS = WORDY_CELLS[:2]
+# no title of security of the corpus's truth ends with a period: one after a word (not an
+# abbreviation's, "Corp.") is dust
+_TITLE_END_PERIOD = re.compile(r"\b([A-Za-z]{3,})\.$")
+TITLE_END: TextRule = ("final period", _TITLE_END_PERIOD,
+                       lambda m: None if m.group(1).lower() in ABBREVIATIONS else m.group(1))
 
 
 def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
@@ -302,6 +308,8 @@ def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
         return PROSE_RULES + (spelling, FINAL_PERIOD)
     if path == "remarks":
         return PROSE_RULES + (spelling,)
+    if path.endswith(TITLE_CELLS):
+        return WORDY_RULES + (spelling, TITLE_END)
     if path.endswith(WORDY_CELLS):
         return WORDY_RULES + (spelling,)
     if path.startswith("reporting_owners[") and path.endswith((".street1", ".street2")):

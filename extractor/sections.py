@@ -154,6 +154,8 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     if lay.flow.doc.is_ocr and isinstance(zc.value, str) and _ZIP.match(zc.value.rstrip(",.;")):
         zc.value = zc.value.rstrip(",.;")          # a comma read after the code ("59715,")
     state = out["state"]
+    if lay.flow.doc.is_ocr and isinstance(state.value, str) and len(state.value.strip("—–-_.,'\"")) == 2:
+        state.value = state.value.strip("—–-_.,'\"")     # a dash or a speck read beside the code ("—P7")
     if lay.flow.doc.is_ocr and isinstance(state.value, str) and len(state.value) == 2 and state.value.isalpha():
         # a state is a postal code, in capitals; OCR tells "co" from "CO" by the letters' height only
         state.value = state.value.upper()
@@ -213,9 +215,12 @@ def _scanned_city_line(toks: list[Tok], em: float) -> list[Tok]:
 def _name_without_dust(toks: list[Tok]) -> list[Tok]:
     """A scanned owner's name less what OCR made of dust at its end: a lone lower-case letter
     ("Marcoux Jarret J. x"; EDGAR prints names in capitals or capitalized) or a period after a
-    whole name word ("Stadlen Tommy."; an initial or an abbreviation keeps its own)."""
+    whole name word ("Stadlen Tommy."; an initial or an abbreviation keeps its own); and a quote
+    closing a word ("Musk' Elon": no name of the corpus has one, "O'Shea" keeps its own)."""
     while len(toks) > 1 and len(toks[-1].text) == 1 and toks[-1].text.islower():
         toks = toks[:-1]
+    toks = [dataclasses.replace(t, word=dataclasses.replace(t.word, text=t.text.rstrip("'")), norm=norm(t.text.rstrip("'")))
+            if len(t.text) > 2 and t.text.endswith("'") and t.text[-2].isalpha() else t for t in toks]
     if toks and (last := toks[-1]).text.endswith(".") and last.text[:-1].isalpha() and len(last.text) > 3 \
             and last.text[:-1].lower() not in NAME_ABBREVIATIONS:
         text = last.text[:-1]

@@ -386,3 +386,13 @@ def test_an_address_number_read_with_a_look_alike_letter(read, fixed):
     """'SUITE S00' came out at 0.92. No street line of the corpus's truth changes under the rule."""
     from extractor.ocr_repair import ADDRESS_RULES, text_repairs
     assert text_repairs(read, ADDRESS_RULES)[0] == fixed
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("Class A Ordinary Shares.", "Class A Ordinary Shares"),     # no title of the corpus ends with a period
+    ("Units of ABC Holdings Corp.", "Units of ABC Holdings Corp."),   # an abbreviation keeps its own
+    ("Units of ABC L.P.", "Units of ABC L.P."),
+])
+def test_a_period_read_after_a_title(read, fixed):
+    from extractor.ocr_repair import TITLE_END, text_repairs
+    assert text_repairs(read, (TITLE_END,))[0] == fixed

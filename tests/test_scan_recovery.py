@@ -805,3 +805,17 @@ def test_a_price_cell_of_marks_only_is_not_read_as_a_number():
     price re-read over a first reading without a digit is taken only when Tesseract is sure."""
     got = _record("rsecbuy-0038", "scan-200.pdf")["non_derivative_transactions"]
     assert [g["price_per_share"] for g in got] == [w["price_per_share"] for w in _truth("rsecbuy-0038")["non_derivative_transactions"]]
+
+
+@pytest.mark.parametrize("words, kept", [
+    ("Musk' Elon", "Musk Elon"),            # a quote closing a word: no name of the corpus has one
+    ("O'Shea Robert", "O'Shea Robert"),     # one inside a word stays
+])
+def test_a_quote_read_after_a_name_word(words, kept):
+    from extractor.sections import _name_without_dust
+    assert " ".join(t.text for t in _name_without_dust(_lines(words))) == kept
+
+
+def test_a_dash_read_before_a_state_code():
+    owner = _record("rsecbuy-0251", "scan-200.pdf")["reporting_owners"][3]
+    assert owner["state"] == "P7"
