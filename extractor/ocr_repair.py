@@ -42,7 +42,7 @@ from .repair import Repair, candidates
 from .values import parse
 from .spelling import WORD, english_words, respell
 from .validate import ROW_SECTIONS, TX_SECTIONS, _expected_ad, validate_record
-from .zip_states import US_STATES, state_of_zip
+from .zip_states import US_STATES, ZIP_CODE, state_of_zip
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
 MAX_COST = 1.5             # dearest reading a live cross-check may confirm
@@ -77,6 +77,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _repair_roll_forward(draft, rec)
     out += _period_from_transactions(draft)
     out += _state_by_zip(draft)
+    out += _address_by_owner(draft)
     out += _shares_by_underlying(draft)
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
@@ -486,6 +487,34 @@ def _state_by_zip(draft: dict) -> list[Issue]:
         path = f"reporting_owners[{i}].state"
         out.append(_repaired(state, path, f"{read!r} -> {by_zip!r}",
                              f"state read as {read!r}, no state; ZIP {zc.value} is {by_zip}'s", fit=STATE_FIT))
+    return out
+
+
+def _address_by_owner(draft: dict) -> list[Issue]:
+    """An owner's state or ZIP code that reads as none ("OE", "940 2") beside the same street and
+    city as another owner of the filing (joint filers often share an office) whose state and ZIP
+    do read: that owner's, at a fit of STATE_FIT."""
+    owners = draft.get("reporting_owners", [])
+    key = lambda o: tuple(" ".join(str(o[f].value or "").split()).upper() for f in ("street1", "street2", "city")
+                          if f in o)
+    good = lambda o: (isinstance(o.get("state") and o["state"].value, str) and o["state"].value in US_STATES
+                      and isinstance(o.get("zip_code") and o["zip_code"].value, str) and bool(ZIP_CODE.match(o["zip_code"].value)))
+    out = []
+    for i, owner in enumerate(owners):
+        if good(owner) or not any(key(owner)) or "state" not in owner or "zip_code" not in owner:
+            continue
+        twin = next((o for o in owners if o is not owner and good(o) and key(o) == key(owner)), None)
+        if twin is None:
+            continue
+        for field in ("state", "zip_code"):
+            c, right = owner[field], twin[field].value
+            if c.value == right:
+                continue
+            was, c.value = c.value, right
+            path = f"reporting_owners[{i}].{field}"
+            out.append(_repaired(c, path, f"{was!r} -> {right!r}",
+                                 f"{field.replace('_', ' ')} read as {was!r}; another owner at the same address has {right!r}",
+                                 fit=STATE_FIT))
     return out
 
 

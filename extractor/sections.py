@@ -18,12 +18,11 @@ from .line_reread import reread_garbled_lines, reread_lines
 from .match import Hit
 from .templates import Leaf
 from .values import parse_date
-from .zip_states import US_STATES
+from .zip_states import US_STATES, ZIP_CODE as _ZIP
 
 OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_director", "is_officer",
                 "is_ten_percent_owner", "is_other", "officer_title", "other_text"]
 _STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
-_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 OPTION_PITCH = 1.3           # relationship options' line pitch in their labels' word heights
 RULE_LINE_MAX_CONF = 0.5     # a line of words none read surer than this ...

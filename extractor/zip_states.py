@@ -3,6 +3,10 @@ ranges). A scan garbles a two-letter state code ("CA" read "OE") far more often 
 digits beside it, and the digits say which state it was."""
 from __future__ import annotations
 
+import regex as re
+
+ZIP_CODE = re.compile(r"^\d{5}(?:-\d{4})?$")     # a US ZIP code, five digits or ZIP+4
+
 US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
                       "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
 
@@ -28,7 +32,7 @@ def state_of_zip(zip_code: str) -> str | None:
     """The state of a five-digit (or ZIP+4) code, or None when it is no US ZIP or its prefix is
     not a state's."""
     digits = zip_code.strip()
-    if len(digits) not in (5, 10) or not digits[:5].isdigit() or (len(digits) == 10 and digits[5] != "-"):
+    if not ZIP_CODE.match(digits):
         return None
     prefix = int(digits[:3])
     return next((state for lo, hi, state in _RANGES if lo <= prefix <= hi), None)

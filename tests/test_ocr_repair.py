@@ -396,3 +396,22 @@ def test_an_address_number_read_with_a_look_alike_letter(read, fixed):
 def test_a_period_read_after_a_title(read, fixed):
     from extractor.ocr_repair import TITLE_END, text_repairs
     assert text_repairs(read, (TITLE_END,))[0] == fixed
+
+
+def test_a_garbled_state_and_zip_take_those_of_an_owner_at_the_same_address():
+    """Two joint filers at one office; the 200 dpi scan reads the second's 'CA 94043' as 'OE' and
+    '940 2'. Same street and city as the first, whose state and ZIP read whole: the same place.
+    An owner at another street is left as read."""
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _address_by_owner
+
+    def owner(street, state, zip_code):
+        return {"street1": Cand(street, kind="text"), "street2": Cand(None, kind="text"),
+                "city": Cand("MOUNTAIN VIEW", kind="text"), "state": Cand(state, kind="text"),
+                "zip_code": Cand(zip_code, kind="text")}
+
+    draft = {"reporting_owners": [owner("2029 STIERLIN COURT", "CA", "94043"), owner("2029 STIERLIN COURT", "OE", "940 2"),
+                                  owner("1 OTHER ROAD", "OE", "940 2")]}
+    issues = _address_by_owner(draft)
+    got = [(o["state"].value, o["zip_code"].value) for o in draft["reporting_owners"]]
+    assert got == [("CA", "94043"), ("CA", "94043"), ("OE", "940 2")] and len(issues) == 2
