@@ -24,6 +24,7 @@ OWNER_FIELDS = ["name", "street1", "street2", "city", "state", "zip_code", "is_d
                 "is_ten_percent_owner", "is_other", "officer_title", "other_text"]
 _STATE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{2}$")   # "CA", and EDGAR's codes for other countries: "X0", "K3", "2M"
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_TRAILING_SIGNS = re.compile(r"(?:\s+[^\w\s]+)+$")   # words of signs only, at the end
 OPTION_PITCH = 1.3           # relationship options' line pitch in their labels' word heights
 RULE_LINE_MAX_CONF = 0.5     # a line of words none read surer than this ...
 RULE_LINE_MEAN_CONF = 0.3    # ... and this sure on average is what OCR made of a rule
@@ -149,6 +150,9 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     out["street1"] = _cand(street_lines[0] if street_lines else [], label, structure=structure)
     out["street2"] = _cand([t for ln in street_lines[1:] for t in ln], label, structure=structure)
     out.update(split_city_line(city_toks, city_caps, label * (1.0 if structure == 1.0 else 0.9), em))
+    city = out["city"]
+    if lay.flow.doc.is_ocr and isinstance(city.value, str) and _TRAILING_SIGNS.search(city.value):
+        city.value = _TRAILING_SIGNS.sub("", city.value) or None   # a sign read after the city ("VIEW =")
     zc = out["zip_code"]
     if lay.flow.doc.is_ocr and isinstance(zc.value, str) and _ZIP.match(zc.value.rstrip(",.;")):
         zc.value = zc.value.rstrip(",.;")          # a comma read after the code ("59715,")

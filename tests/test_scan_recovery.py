@@ -819,3 +819,9 @@ def test_a_quote_read_after_a_name_word(words, kept):
 def test_a_dash_read_before_a_state_code():
     owner = _record("rsecbuy-0251", "scan-200.pdf")["reporting_owners"][3]
     assert owner["state"] == "P7"
+
+
+def test_a_sign_read_after_the_city_is_dropped():
+    """'MOUNTAIN' / 'VIEW =' with the state and ZIP lost: the city came out 'MOUNTAIN VIEW ='."""
+    owner = _record("rsecbuy-0242", "scan-200.pdf")["reporting_owners"][0]
+    assert owner["city"] == "MOUNTAIN VIEW"
