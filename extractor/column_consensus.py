@@ -38,6 +38,8 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
         cells = [(f"{sec}[{i}].{f}", row[f]) for sec in ROW_SECTIONS for i, row in enumerate(draft.get(sec, []))
                  for f in group if f in row and isinstance(row[f].value, str) and row[f].value]
         counts = Counter(c.value for _p, c in cells)
+        chosen: dict[str, str] = {}
+        found = []
         for path, c in cells:
             text = c.value
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
@@ -45,7 +47,16 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
                         and _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c))),
                        default=None)
             if best is not None:
-                out.append((path, c, text, best[2]))
+                found.append((path, c, text, best[2]))
+                chosen.setdefault(text, best[2])
+        for path, c, text, target in found:
+            # a text taken by others that is itself replaced gives its own replacement
+            # ('See Foomotest" an' -> 'See Foomotest', which two cells read, -> 'See Footnotes')
+            seen = {text}
+            while target in chosen and target not in seen:
+                seen.add(target)
+                target = chosen[target]
+            out.append((path, c, text, target))
     return out
 
 

@@ -145,3 +145,18 @@ def test_an_empty_cell_without_the_mark_its_columns_empty_cells_carry_gets_it():
     rows = [row(["1"]), row(["1"]), row([]), row(["1"])]
     got = column_marks({"derivative_transactions": rows})
     assert [(p, m) for p, _c, m in got] == [("derivative_transactions[2].exercise_date", ("1",))]
+
+
+def test_a_cell_takes_the_final_text_of_a_reading_that_is_itself_replaced():
+    """'See Foomotest" —' is closest to 'See Foomotest', which two cells read, and those two take
+    'See Footnotes' from the rest of the column: so does it, not the garbled reading."""
+    from extractor.column_consensus import column_consensus
+
+    def row(text: str) -> dict:
+        return {"nature_of_ownership": Cand(text, kind="text")}
+
+    texts = ["See Footnotes"] * 5 + ["See Foomotest", "See Foomotest", 'See Foomotest" —']
+    rows = [row(t) for t in texts]
+    got = {p: new for p, _c, _old, new in column_consensus({"non_derivative_transactions": rows})}
+    assert got["non_derivative_transactions[7].nature_of_ownership"] == "See Footnotes"
+    assert got["non_derivative_transactions[5].nature_of_ownership"] == "See Footnotes"
