@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Callable
 
 import regex as re
+from rapidfuzz import fuzz
 
 from .candidate import Cand
 from .column_consensus import column_consensus, column_marks
@@ -78,6 +79,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _period_from_transactions(draft)
     out += _state_by_zip(draft)
     out += _address_by_owner(draft)
+    out += _care_of_issuer(draft)
     out += _shares_by_underlying(draft)
     out += _repair_marks(draft, rec)
     out += _repair_text(draft)
@@ -231,6 +233,7 @@ PRICE_NEAR = 1.5          # ... and a reading within this factor of that median 
 PRICE_FIT = 0.7           # a price read again by its column or as "$0" (_prices_by_column, _dollar_zero)
 MONEY_FIELDS = ("price_per_share", "conversion_or_exercise_price")
 _DOLLAR_ZERO = re.compile(r"^[538Ss]0$")
+CARE_OF_RATIO = 75        # a word of a "C/O" line this close to the issuer's is it, garbled (_care_of_issuer)
 STATE_FIT = 0.7           # a state taken from its ZIP code (_state_by_zip)
 PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_period_from_transactions)
 
@@ -515,6 +518,41 @@ def _address_by_owner(draft: dict) -> list[Issue]:
             out.append(_repaired(c, path, f"{was!r} -> {right!r}",
                                  f"{field.replace('_', ' ')} read as {was!r}; another owner at the same address has {right!r}",
                                  fit=STATE_FIT))
+    return out
+
+
+def _care_of_issuer(draft: dict) -> list[Issue]:
+    """A street line "C/O <the issuer>" (89 of the corpus's 208 "C/O" lines) read with a word of
+    the issuer's name garbled ("C/O SNOWELAKE INC." beside the issuer "Snowflake Inc."): each
+    word pairs with the issuer's, and one close to its pair (CARE_OF_RATIO) that is no English
+    word takes the pair's letters, in the line's case; the line's punctuation stays."""
+    issuer = draft.get("issuer", {}).get("name")
+    if issuer is None or not isinstance(issuer.value, str):
+        return []
+    theirs = [w for w in re.sub(r"[^\w\s&]", " ", issuer.value).split()]
+    out = []
+    for i, owner in enumerate(draft.get("reporting_owners", [])):
+        for field in ("street1", "street2"):
+            c = owner.get(field)
+            if c is None or not isinstance(c.value, str) or not c.value.upper().startswith("C/O "):
+                continue
+            head, words = c.value[:4], c.value[4:].split(" ")
+            core = [re.sub(r"[^\w&]", "", w) for w in words]
+            if len(core) != len(theirs) or not all(core):
+                continue
+            fixed = list(words)
+            for k, (mine, other) in enumerate(zip(core, theirs)):
+                if mine.upper() == other.upper():
+                    continue
+                if mine.lower() in english_words() or fuzz.ratio(mine.upper(), other.upper()) < CARE_OF_RATIO:
+                    fixed = None
+                    break
+                fixed[k] = words[k].replace(mine, other.upper() if mine.isupper() else other)
+            if fixed is None or fixed == words:
+                continue
+            was, c.value = c.value, head + " ".join(fixed)
+            out.append(_repaired(c, f"reporting_owners[{i}].{field}", f"{was!r} -> {c.value!r}",
+                                 f"{was!r} read as {c.value!r}: the issuer's name"))
     return out
 
 

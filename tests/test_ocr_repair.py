@@ -415,3 +415,19 @@ def test_a_garbled_state_and_zip_take_those_of_an_owner_at_the_same_address():
     issues = _address_by_owner(draft)
     got = [(o["state"].value, o["zip_code"].value) for o in draft["reporting_owners"]]
     assert got == [("CA", "94043"), ("CA", "94043"), ("OE", "940 2")] and len(issues) == 2
+
+
+@pytest.mark.parametrize("issuer, line, fixed", [
+    ("Snowflake Inc.", "C/O SNOWELAKE INC.", "C/O SNOWFLAKE INC."),     # a garbled word of the issuer's name
+    ("Facebook Inc", "C/O FACEBOOK, INC.", "C/O FACEBOOK, INC."),     # punctuation is the line's own
+    ("Meta Platforms, Inc.", "C/O FACEBOOK, INC.", "C/O FACEBOOK, INC."),   # another name: left alone
+    ("Natera, Inc.", "C/O NATERA INCORPORATED", "C/O NATERA INCORPORATED"),   # an English word stays
+])
+def test_a_care_of_line_naming_the_issuer(issuer, line, fixed):
+    """'C/O SNOWELAKE INC.' came out at 0.97 beside the issuer 'Snowflake Inc.'; no "C/O" line of
+    the corpus's truth changes under the rule."""
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _care_of_issuer
+    draft = {"issuer": {"name": Cand(issuer, kind="text")}, "reporting_owners": [{"street1": Cand(line, kind="text")}]}
+    _care_of_issuer(draft)
+    assert draft["reporting_owners"][0]["street1"].value == fixed
