@@ -189,7 +189,9 @@ def _deep_merge(base: dict, over: dict) -> dict:
 
 def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     """A template's data, with `extends: <file>` resolved (the form it differs from)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader where PyYAML has it: the pure-Python one takes 0.18 s for the bundled
+    # templates, paid by every `extract` process
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict):
         raise TemplateError(f"template {path}: expected a mapping of keys")
     parent = data.pop("extends", None)
