@@ -13,11 +13,9 @@ Only OCR'd pages (with their image) are read again; a born-digital page's text i
 """
 from __future__ import annotations
 
-from .flow import Tok, norm
-from .geometry import BBox
+from .flow import Tok
 from .layout import Layout
-from .line_reread import _read_crop
-from .page import Word
+from .line_reread import crop_toks, read_crop
 
 PSM_BLOCK = 6
 MIN_CONF = 0.5           # a word read in an empty place with less confidence is dust or an underline's remains
@@ -84,19 +82,10 @@ def _place(lay: Layout, bid: str, bottom: float | None) -> tuple[float, float, f
 def _read_place(api, lay: Layout, page, place: tuple[float, float, float, float], after: Tok,
                 first_i: int) -> list[Tok]:
     """The words read in `place`, as tokens on `after`'s line numbered from `first_i`."""
-    from .sources.ocr import STRAIGHT_QUOTES
-    flow = lay.flow
-    off = flow.page_top[page.number]
+    off = lay.flow.page_top[page.number]
     s = page.image_dpi / 72.0
     x0, top, x1, bottom = place
     X0, Y0 = max(0, int(x0 * s)), max(0, int((top - off) * s))
     X1, Y1 = min(page.image.width, int(x1 * s)), min(page.image.height, int((bottom - off) * s))
-    raw = [w for w in _read_crop(api, page, X0, Y0, X1, Y1) if w.conf >= MIN_CONF]
-    out = []
-    for k, w in enumerate(raw):
-        bx0, by0, bx1, by1 = w.box
-        box = BBox((X0 + bx0) / s, (Y0 + by0) / s, (X0 + bx1) / s, (Y0 + by1) / s)
-        text = w.text.translate(STRAIGHT_QUOTES)
-        out.append(Tok(first_i + k, Word(text, box, page.number, conf=w.conf), norm(text, True),
-                       box.x0, box.top + off, box.x1, box.bottom + off, after.line))
-    return out
+    raw = [w for w in read_crop(api, page, X0, Y0, X1, Y1) if w.conf >= MIN_CONF]
+    return crop_toks(raw, page, X0, Y0, off, first_i, after.line, numbered=True)

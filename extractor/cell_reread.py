@@ -27,7 +27,7 @@ import dataclasses
 import regex as re
 
 from .cell_marks import STROKE_CONF, STROKE_WIDTH, find_marks   # a lone "I" is read from its stroke as a "1" is
-from .flow import Tok, norm
+from .flow import Tok, norm, wrapped_at
 from .geometry import BBox
 from .grid import Band, Row
 from .layout import Layout
@@ -38,7 +38,6 @@ from .sources.tesswords import ASCENT, DESCENT, QUOTES
 from .values import MARK_WORD, TRANSACTION_CODES, looks_like, split_marks
 
 _RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
-_WRAPPED_HYPHEN = re.compile(r"\w-$")
 _TAIL_JUNK = re.compile(r"^(?:[@®©°*^~<>=_—–-]+|[^\s()]{1,2}\)+)$")   # a mark's remains after the text
 # the characters a cell of each column type can hold (its footnote marks are taken out first)
 WHITELIST = {
@@ -392,7 +391,7 @@ def _read(api, img, dpi: float, spaces: bool = False, height: int = 0) -> tuple[
     for line in (api.GetUTF8Text() or "").splitlines():
         line = " ".join(line.split())
         if line:
-            text += ("" if not text or _WRAPPED_HYPHEN.search(text) else " ") + line
+            text += ("" if not text or wrapped_at(text) else " ") + line
     if not spaces:
         text = text.replace(" ", "")
     return (text, max(0.0, min(1.0, api.MeanTextConf() / 100.0))) if text else None

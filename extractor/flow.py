@@ -109,9 +109,22 @@ class Flow:
         return [ln for ln in self.lines if top <= ln.cy < bottom]
 
 
+def flow_lines(toks: list[Tok]) -> list[list[Tok]]:
+    """`toks` by the flow's lines, each left to right, lines top to bottom."""
+    by: dict[int, list[Tok]] = {}
+    for t in toks:
+        by.setdefault(t.line, []).append(t)
+    return [sorted(ln, key=lambda t: t.x0) for _, ln in sorted(by.items(), key=lambda kv: min(t.top for t in kv[1]))]
+
+
+def wrapped_at(text: str) -> bool:
+    """`text` ends in a hyphen after a letter or digit: a line wrapped there ("Attorney-In-" /
+    "Fact"), so the next line follows without a space."""
+    return len(text) > 1 and text.endswith("-") and text[-2].isalnum()
+
+
 def _hyphen_wrap(prev: Tok, t: Tok) -> bool:
-    p = prev.text
-    return len(p) > 1 and p.endswith("-") and p[-2].isalnum() and prev.line != t.line
+    return wrapped_at(prev.text) and prev.line != t.line
 
 
 def join_words(toks: list[Tok]) -> str:

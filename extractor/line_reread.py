@@ -22,7 +22,7 @@ inputs are what their files say.
 """
 from __future__ import annotations
 
-from .flow import Flow, Tok, norm
+from .flow import Flow, Tok, flow_lines, norm
 from .geometry import BBox
 from .page import Word
 
@@ -80,10 +80,7 @@ def reread_garbled_lines(flow: Flow, toks: list[Tok]) -> list[Tok]:
     if not toks or not pages:
         return toks
     usual = sorted(t.bottom - t.top for t in toks)[len(toks) // 2]
-    by_line: dict[int, list[Tok]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
-    bands = [ln for ln in by_line.values() if ln[0].page in pages
+    bands = [ln for ln in flow_lines(toks) if ln[0].page in pages
              and sorted(t.bottom - t.top for t in ln)[len(ln) // 2] >= TALL * usual
              and 2 * sum(t.word.conf < GARBLED for t in ln) >= len(ln)]
     if not bands:
@@ -117,13 +114,13 @@ def _read_band(api, flow: Flow, page, line: list[Tok], top: float, bottom: float
     margin = MARGIN_EM * flow.em
     X0, X1 = max(0, int((min(t.x0 for t in line) - margin) * s)), min(page.image.width, int((max(t.x1 for t in line) + margin) * s))
     Y0, Y1 = max(0, int((top - off) * s)), min(page.image.height, int((bottom - off) * s) + 1)
-    raw = _read_crop(api, page, X0, Y0, X1, Y1)
+    raw = read_crop(api, page, X0, Y0, X1, Y1)
     if not raw:
         return None
-    return _toks(raw, page, line[0], X0, top - off, bottom - off, off)
+    return crop_toks(raw, page, X0, Y0, off, line[0].i, line[0].line, band=(top - off, bottom - off))
 
 
-def _read_crop(api, page, X0: int, Y0: int, X1: int, Y1: int) -> list:
+def read_crop(api, page, X0: int, Y0: int, X1: int, Y1: int) -> list:
     """Tesseract's words (RawWord) of the crop X0..X1, Y0..Y1 of the page image, less dust and the
     rules read as glyphs; none for a crop too small to hold a word."""
     from .sources.imageprep import dark
@@ -137,18 +134,23 @@ def _read_crop(api, page, X0: int, Y0: int, X1: int, Y1: int) -> list:
     return [w for w in drop_rules(dark(crop), read_words(api)) if w.text.strip()]   # dust, stray quotes
 
 
-def _toks(raw: list, page, first: Tok, X0: int, top: float, bottom: float, off: float) -> list[Tok]:
-    """Tokens of a crop's words, given the height of the line they were cut from (page points
-    `top`..`bottom`: the words' ink is smaller than a text layer's box) and `first`'s index."""
+def crop_toks(raw: list, page, X0: int, Y0: int, off: float, first: int, line: int,
+              band: tuple[float, float] | None = None, numbered: bool = False) -> list[Tok]:
+    """Tokens of the words Tesseract read in a crop of the page image (its pixel origin X0, Y0),
+    on flow line `line`. Each takes the index `first` (of the words it replaces), or `first`,
+    `first` + 1, ... when `numbered` (words new to the flow); and is as tall as `band` (page points
+    top, bottom: a line cut out, whose words' ink is smaller than a text layer's box) or as its ink."""
     from .sources.ocr import STRAIGHT_QUOTES
     s = page.image_dpi / 72.0
     out = []
-    for w in raw:
-        x0, _y0, x1, _y1 = w.box
+    for k, w in enumerate(raw):
+        x0, y0, x1, y1 = w.box
+        top, bottom = band if band is not None else ((Y0 + y0) / s, (Y0 + y1) / s)
         box = BBox((X0 + x0) / s, top, (X0 + x1) / s, bottom)
         text = w.text.translate(STRAIGHT_QUOTES)
         word = Word(text, box, page.number, conf=w.conf)
-        out.append(Tok(first.i, word, norm(text), box.x0, box.top + off, box.x1, box.bottom + off, first.line))
+        out.append(Tok(first + k if numbered else first, word, norm(text, True), box.x0, box.top + off, box.x1,
+                       box.bottom + off, line))
     return out
 
 
@@ -186,7 +188,7 @@ def _reread(api, flow: Flow, page, line: list[Tok], a: int, b: int) -> list[Tok]
     trail = MARGIN_EM * em if b == len(line) - 1 else min(MARGIN_EM * em, (line[b + 1].x0 - seg[-1].x1) / 2)
     X0, X1 = max(0, int((seg[0].x0 - lead) * s)), min(page.image.width, int((seg[-1].x1 + trail) * s))
     Y0, Y1 = max(0, int(top * s)), min(page.image.height, int(bottom * s) + 1)
-    raw = _read_crop(api, page, X0, Y0, X1, Y1)
+    raw = read_crop(api, page, X0, Y0, X1, Y1)
     if not raw:
         return None
     before = sum(t.word.conf for t in seg) / len(seg)
@@ -199,4 +201,4 @@ def _reread(api, flow: Flow, page, line: list[Tok], a: int, b: int) -> list[Tok]
     fills = (old_gap > GAP_EM * em >= new_gap and new_chars > old_chars and after >= before - GAP_SLACK)
     if not (surer or fills):
         return None
-    return _toks(raw, page, seg[0], X0, top, bottom, off)
+    return crop_toks(raw, page, X0, Y0, off, seg[0].i, seg[0].line, band=(top, bottom))

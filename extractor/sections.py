@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from .candidate import Cand, from_parsed
 from .checkbox_ink import mark_in_slot
-from .flow import Tok, join_words, norm, wrap_certainty
+from .flow import Tok, flow_lines, join_words, norm, wrap_certainty
 from .grid import Band, build_rows
 from .layout import PLACED_LABEL_SCORE, Layout, is_mark, mark_before
 from .line_reread import reread_garbled_lines, reread_lines
@@ -501,7 +501,7 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
     toks = reread_garbled_lines(lay.flow, toks)                 # scans: lines read as one garbled band
     # a scan's word boxes of small print can be taller than its line pitch, so the reading lines
     # would chain two lines of a note into one, word by word: the flow's own lines are kept
-    lines = _flow_lines(toks) if lay.flow.doc.is_ocr else reading_lines(toks, em)
+    lines = flow_lines(toks) if lay.flow.doc.is_ocr else reading_lines(toks, em)
     lines = reread_lines(lay.flow, lines)                       # scans: doubtful lines read again
     left = min((ln[0].x0 for ln in lines), default=0)
     last_id = 0
@@ -543,14 +543,6 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
         out.append({"id": Cand(fid, [], fid, label=hit.score * sure, kind="code"),
                     "text": Cand(text or None, body, text, label=hit.score * sure, kind="text")})
     return out
-
-
-def _flow_lines(toks: list[Tok]) -> list[list[Tok]]:
-    """`toks` by the flow's lines, each left to right, lines top to bottom."""
-    by: dict[int, list[Tok]] = {}
-    for t in toks:
-        by.setdefault(t.line, []).append(t)
-    return [sorted(ln, key=lambda t: t.x0) for _, ln in sorted(by.items(), key=lambda kv: min(t.top for t in kv[1]))]
 
 
 def _split_unnumbered(note: tuple[str, list[list[Tok]], float], last_id: int, n: int
