@@ -112,6 +112,27 @@ def reread_cells(lay: Layout) -> int:
     return changed
 
 
+def reread_band(lay: Layout, band: Band, rows: list[Row]) -> int:
+    """Read again, as a table cell is, the doubtful cells of `band` (a typed column) in rows
+    found outside the tables: a signature's date ("95/93/2023" for 02/03/2023, "ee")."""
+    pages = {p.number: p for p in lay.flow.doc.pages if p.image is not None and p.image_dpi}
+    cells = [(pages.get(row.anchor.page if row.anchor is not None else 1), row) for row in rows]
+    cells = [(page, row) for page, row in cells if page is not None]
+    if not cells:
+        return 0
+    from .sources.ocr import _api_lock, _engine
+    changed = 0
+    with _api_lock:
+        api = _engine()
+        try:
+            for page, row in cells:
+                changed += _reread_cell(api, lay, page, band, row)
+        finally:
+            api.SetVariable("tessedit_char_whitelist", "")
+            api.SetPageSegMode(3)
+    return changed
+
+
 def _drop_junk(row: Row, band: Band) -> None:
     """A text cell's words less what OCR made of rules and marks: a word of bars, brackets or
     quotes alone anywhere ("See | Footnote"), a speck read as a letter (_speck), and after the

@@ -10,6 +10,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from .candidate import Cand, from_parsed
+from .cell_reread import reread_band
 from .checkbox_ink import mark_in_slot
 from .flow import Tok, flow_lines, join_words, norm, wrap_certainty
 from .grid import Band, build_rows
@@ -628,7 +629,7 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
         block = toks + block
         prev_top, prev_was_date, prev_page = min(t.top for t in toks), has_date, ln.page
     name_band = Band(Leaf("sig", 0, ("name",), "name", "text", True, False, {}), -1e9, 1e9, cap, cap.score)
-    date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), -1e9, 1e9, cap, cap.score)
+    date_band = Band(Leaf("sig", 1, ("date",), "date", "date", False, True, {}), min(date_x0, 1e9), 1e9, cap, cap.score)
     # names wrap around their date when the page centres them (printed pages, text dumps: lines
     # touch); a Markdown-like rendering gives each name a paragraph of its own above its date
     lines = reading_lines(block, em)
@@ -636,6 +637,8 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     # the date band holds dates only (band_of), each an anchor, garbled or not
     rows, _ = build_rows(flow, [name_band, date_band], block, anchor_type=None,
                          band_of=lambda t: date_band if is_date(t) else name_band, centred=centred)
+    if date_x0 < float("inf"):
+        reread_band(lay, date_band, rows)          # scans: a garbled date read again alone
     out = [_signature(r.cells.get("sig.0", []), r.cells.get("sig.1", []), cap.score * r.split_margin) for r in rows]
     if not rows and block and date_cap is not None:
         # no date could be read (OCR garbles one): still one signature, its date whatever stands
