@@ -8,6 +8,8 @@ takes that text, but only where every word it would change is doubtful: not an E
 carrying a character no title has, or read with less than DOUBT_CONF confidence. A word read cleanly stays, so "Class B Common Stock" is never
 made "Class A", nor "Series E Warrant" "Series D" (a letter or number for another is refused
 outright). The caller (ocr_repair.py) lowers the field's fit and lists the change as an issue.
+
+A filing's footnotes repeat their boilerplate the same way, and vote alike (note_consensus).
 """
 from __future__ import annotations
 
@@ -139,3 +141,86 @@ def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
                         # cells differ; an empty cell needs the majority, 5 would)
                         out.append((path, c, tuple(m for m in whole if m not in marks)))
     return out
+
+
+NOTE_SIBLING_WORDS = 0.6   # a footnote is another's sibling when this share of their words align
+
+
+def note_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
+    """(path, cand, read, consensus) for each footnote to be repaired by its siblings.
+
+    A filing's footnotes repeat their boilerplate ("The price reported in Column 4 is a weighted
+    average price. These shares were sold in multiple transactions at prices ranging from $X to
+    $Y, inclusive. The reporting person undertakes to provide ..."), and OCR garbles each copy
+    in its own places ("Exchange C i upon req full", "the tage ak Gan Goes Soon."). Words of a
+    note that at least CONSENSUS_MIN of its siblings (notes sharing NOTE_SIBLING_WORDS of their
+    words with it) read alike otherwise, and fewer read as it does, take the siblings' reading,
+    under the column rules: only doubtful words change (not English, or read with less than
+    DOUBT_CONF), a short word is never swapped for another ("A" for "B"), no word is added where
+    the note has none, and no word with a digit is touched (each note has its own prices)."""
+    notes = [(f"footnotes[{i}].text", fn["text"]) for i, fn in enumerate(draft.get("footnotes", []))
+             if isinstance(fn["text"].value, str) and fn["text"].value]
+    words = [c.value.split() for _p, c in notes]
+    out = []
+    for k, (path, c) in enumerate(notes):
+        a = words[k]
+        votes: Counter = Counter()
+        agree: Counter = Counter()
+        for m, b in enumerate(words):
+            sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            if m == k or sum(bl.size for bl in sm.get_matching_blocks()) < NOTE_SIBLING_WORDS * max(len(a), len(b)):
+                continue
+            for op, i1, i2, j1, j2 in sm.get_opcodes():
+                if op == "equal":
+                    agree.update(range(i1, i2))
+                else:
+                    votes[(i1, i2, tuple(b[j1:j2]))] += 1
+        confs = _aligned_confs(c, a)
+        fixed, end = [], 0
+        for (i1, i2, theirs), n in sorted(votes.items()):
+            mine = a[i1:i2]
+            if (n < CONSENSUS_MIN or i1 < end or not mine or not theirs or any(agree[i] >= n for i in range(i1, i2))
+                    or any(ch.isdigit() for w in mine + list(theirs) for ch in w)):
+                continue
+            if (_letters(mine[0]) == _letters(theirs[0]) or _letters(mine[-1]) == _letters(theirs[-1])
+                    or (i2 == len(a) and len(theirs) > len(mine) + 2)):
+                continue                # words around one read alike, or the note's end: it says more, or less
+            if (len(mine) == len(theirs) == 1 and _short(mine[0]) and _short(theirs[0])) or not all(
+                    _prose_doubtful(w) or conf < DOUBT_CONF for w, conf in zip(mine, confs[i1:i2])):
+                continue
+            fixed += a[end:i1] + list(theirs)
+            end = i2
+        if end:
+            out.append((path, c, c.value, " ".join(fixed + a[end:])))
+    return out
+
+
+def _letters(word: str) -> str:
+    return re.sub(r"[^a-z]", "", word.lower())
+
+
+def _prose_doubtful(word: str) -> bool:
+    """A word of running text OCR likely garbled: a character prose has no use for ("C—"), a lone
+    letter other than "a" or "I" ("Exchange C i upon"), or letters that make no English word. An
+    apostrophe is prose ("Persons'"), and a capitalised word is a name or an abbreviation as
+    printed ("Masala.", "FFIIM," where sibling notes name others): only a low confidence makes it
+    doubtful."""
+    if re.search(r"[^A-Za-z'’\-/.,;:()\"“”&]", word):
+        return True
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if len(letters) == 1:
+        return letters not in "aAI"
+    if letters[:1].isupper():
+        return False
+    return letters.lower() not in english_words()
+
+
+def _aligned_confs(c: Cand, words: list[str]) -> list[float]:
+    """The OCR confidence of each of `words` (the text's) that is its page word as read; 0 for a
+    word a repair changed (it was doubtful to be repaired)."""
+    read = [t.text for t in c.toks]
+    confs = [0.0] * len(words)
+    for bl in difflib.SequenceMatcher(None, words, read, autojunk=False).get_matching_blocks():
+        for d in range(bl.size):
+            confs[bl.a + d] = c.toks[bl.b + d].word.conf
+    return confs

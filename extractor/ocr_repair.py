@@ -35,7 +35,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from .candidate import Cand
-from .column_consensus import column_consensus, column_marks
+from .column_consensus import column_consensus, column_marks, note_consensus
 from .confidence import REPAIR_NOTE
 from .model import Issue
 from .output import leaves, record_dict
@@ -87,6 +87,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _dollar_zero(draft)
     out += _prices_by_column(draft)         # after the ranges, which are surer
     out += _repair_by_column(draft)
+    out += _repair_by_siblings(draft)
     out += _marks_by_column(draft, rec)
     return out
 
@@ -564,6 +565,17 @@ def _repair_by_column(draft: dict) -> list[Issue]:
         c.value = text
         how = f"{read!r} -> {text!r}"
         out.append(_repaired(c, path, how, f"text read as {how}, as other cells of the column read"))
+    return out
+
+
+def _repair_by_siblings(draft: dict) -> list[Issue]:
+    """Footnotes whose boilerplate words take the reading of their sibling notes
+    (column_consensus.note_consensus); the fit drops as for any repair, and each change is an issue."""
+    out = []
+    for path, c, read, text in note_consensus(draft):
+        c.value = text
+        out.append(_repaired(c, path, "words as sibling notes read them",
+                             f"footnote words read as {read!r}, where other notes read {text!r}"))
     return out
 
 

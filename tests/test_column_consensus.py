@@ -160,3 +160,66 @@ def test_a_cell_takes_the_final_text_of_a_reading_that_is_itself_replaced():
     got = {p: new for p, _c, _old, new in column_consensus({"non_derivative_transactions": rows})}
     assert got["non_derivative_transactions[7].nature_of_ownership"] == "See Footnotes"
     assert got["non_derivative_transactions[5].nature_of_ownership"] == "See Footnotes"
+
+
+def _note(text: str, low: tuple[str, ...] = ()) -> dict:
+    """A footnote as a scan reads it: each word at 0.96, those in `low` at 0.3."""
+    from extractor.flow import Tok, norm
+    from extractor.geometry import BBox
+    from extractor.page import Word
+    toks = [Tok(k, Word(w, BBox(0, 0, 1, 1), 1, conf=0.3 if w in low else 0.96), norm(w), 0, 0, 1, 1)
+            for k, w in enumerate(text.split())]
+    return {"text": Cand(text, toks, text, kind="text")}
+
+
+_WEIGHTED = ("The price reported in Column 4 is a weighted average price. These shares were sold in multiple "
+             "transactions at prices ranging from ${} to ${}, inclusive. The reporting person undertakes to "
+             "provide to the issuer, any security holder of the issuer, or the staff of the Securities and "
+             "Exchange Commission, upon request, full information regarding the number of shares sold at each "
+             "separate price within the range set forth in this footnote.")
+
+
+def _notes_fixed(notes: list[dict]) -> dict[str, str]:
+    from extractor.column_consensus import note_consensus
+    return {path: text for path, _c, _read, text in note_consensus({"footnotes": notes})}
+
+
+def test_a_garbled_note_takes_the_words_its_sibling_notes_read_alike():
+    """datamule-0290 at 300 dpi: 'Exchange C i upon req full' and 'the tage ak Gan Goes Soon.' in
+    two of a filing's seventeen weighted-average notes; its own prices stay its own."""
+    notes = [_note(_WEIGHTED.format(f"98{k}.10", f"98{k}.90")) for k in range(3)]
+    garbled = (_WEIGHTED.format("991.680", "992.450").replace("Commission, upon request,", "C i upon req")
+               .replace("range set forth in this footnote.", "tage ak Gan Goes Soon."))
+    notes.append(_note(garbled, low=("Gan", "Goes", "Soon.")))
+    assert _notes_fixed(notes) == {"footnotes[3].text": _WEIGHTED.format("991.680", "992.450")}
+
+
+def test_one_sibling_note_is_no_majority():
+    notes = [_note(_WEIGHTED.format("1.10", "1.90")), _note(_WEIGHTED.format("2.10", "2.90").replace("request,", "req"))]
+    assert _notes_fixed(notes) == {}
+
+
+@pytest.mark.parametrize("mine, theirs", [
+    ("Non-Exempt", "GST Exempt"),      # clean words: another trust, not a misreading
+    ("Masala.", "Manager HoldCo."),    # a name, capitalised, read cleanly
+    ("Persons'", "Person's"),          # an apostrophe is prose
+])
+def test_a_clean_word_sibling_notes_read_otherwise_stays(mine, theirs):
+    base = "The shares are held by the 2020 Fintail Irrevocable {} Trust f/b/o Child 1 for which the reporting person is trustee."
+    notes = [_note(base.format(theirs)) for _ in range(3)] + [_note(base.format(mine))]
+    assert _notes_fixed(notes) == {}
+
+
+def test_no_footnote_as_filed_is_changed_by_its_siblings():
+    """Every truth record's footnotes, read cleanly (0.96 a word), are left as filed: in 1,448
+    notes siblings differ in names ("FFIIM" / "FFIIIM"), trusts, and where a note ends."""
+    import json
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    total, changed = 0, []
+    for f in sorted(root.glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        notes = [_note(n["text"]) for n in t.get("record", t).get("footnotes") or [] if n.get("text")]
+        total += len(notes)
+        changed += [(f.parent.name, p) for p in _notes_fixed(notes)]
+    assert total > 1000 and changed == []
