@@ -165,6 +165,10 @@ def _fix_range(m) -> str | None:
 # "non" is a prefix, never a word of its own (the corpus: "Non-Qualified" 12 times, "non-employee"
 # 8, "Non Qualified" never): a space after it is a hyphen OCR lost
 _NON_SPACE = re.compile(r"\b([Nn]on) (?=[A-Za-z])")
+# a word's first letter read apart from the rest ("S ee Remarks"): a lone letter other than "a" or
+# "I" before a lower-case fragment, where the two make an English word (the corpus's truth texts,
+# 7,210 titles, notes and remarks, have no such pair)
+_SPLIT_LETTER = re.compile(r"(?<![\w.'-])([B-HJ-Zb-z]) ([a-z]{2,})\b")
 # a short abbreviation in capitals whose letters after the first OCR told by height only, and
 # took for lower case ("Fund IV, Lp"): no English word, so capitals. Not o or u, which make
 # names as often ("Bo", "Su", "Foo"): none of the corpus's truth records has a word of this shape
@@ -247,7 +251,10 @@ SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
     ("attorney-in-fact", _ATTORNEY_IN_FACT, _attorney_in_fact),
 )
+SPLIT_LETTER: TextRule = ("space", _SPLIT_LETTER,
+                          lambda m: m.group(1) + m.group(2) if (m.group(1) + m.group(2)).lower() in english_words() else None)
 WORDY_RULES: tuple[TextRule, ...] = (
+    SPLIT_LETTER,
     ("hyphen", _NON_SPACE, lambda m: m.group(1) + "-"),
     ("capitals", _SMALL_CAPS, lambda m: None if m.group().lower() in english_words() else m.group().upper()),
 )
@@ -319,6 +326,8 @@ def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
         return WORDY_RULES + (spelling,)
     if path.startswith("reporting_owners[") and path.endswith((".street1", ".street2")):
         return ADDRESS_RULES
+    if path.startswith("reporting_owners[") and path.endswith(".officer_title"):
+        return (SPLIT_LETTER,)
     return ()
 
 

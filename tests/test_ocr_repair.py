@@ -431,3 +431,14 @@ def test_a_care_of_line_naming_the_issuer(issuer, line, fixed):
     draft = {"issuer": {"name": Cand(issuer, kind="text")}, "reporting_owners": [{"street1": Cand(line, kind="text")}]}
     _care_of_issuer(draft)
     assert draft["reporting_owners"][0]["street1"].value == fixed
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("S ee Remarks", "See Remarks"),           # rsecbuy-0038 at 300 dpi, an officer title at 0.84
+    ("Class B shares", "Class B shares"),      # a class letter before a word: "Bshares" is none
+    ("Series A units", "Series A units"),
+    ("held by a trust", "held by a trust"),    # "a" and "I" are words of their own
+])
+def test_a_first_letter_read_apart_is_joined_only_into_an_english_word(read, fixed):
+    from extractor.ocr_repair import SPLIT_LETTER, text_repairs
+    assert text_repairs(read, (SPLIT_LETTER,))[0] == fixed
