@@ -76,7 +76,10 @@ def boxed_mark(lay: Layout, label: Hit) -> bool | None:
         return None
     s = page.image_dpi / 72.0
     off = flow.page_top[page.number]
-    X0, X1 = max(0, int((label.x0 - SEARCH_LEFT_EM * em) * s)), int((label.x0 - 0.1 * em) * s)
+    # left of the label's first word: a garbled box ("ix|" for a framed X) the label's match took
+    # in would put the label's edge on the box
+    left = label.first.x0
+    X0, X1 = max(0, int((left - SEARCH_LEFT_EM * em) * s)), int((left - 0.1 * em) * s)
     Y0 = max(0, int((label.top - off - 1.0 * em) * s))
     Y1 = min(page.image.height, int((label.top - off + SEARCH_DOWN_EM * em) * s))
     if X1 - X0 < 4 or Y1 - Y0 < 4:
