@@ -447,7 +447,10 @@ def _page_shifts(by: dict[tuple[str, int], list[Tok]]) -> dict[int, float]:
 
 def _wrapped_line_gap(by: dict[tuple[str, int], list[Tok]]) -> float:
     """The usual gap between two lines of one wrapped cell: consecutive lines of one column on
-    one page that are closer than an em."""
+    one page that are closer than an em; their upper quartile, which a born-digital page's equal
+    gaps make their value and which keeps a scan's page break from looking the tightest gap of
+    its rows (OCR boxes touch: the median 0.96 pt against 1.2 pt between the signature lines
+    around it put an "Attorney-in-fact" into the signature on the next page)."""
     per_band: dict[tuple[str, int], list[tuple[float, float]]] = {}
     for (key, _), v in by.items():
         per_band.setdefault((key, v[0].page), []).append((min(t.top for t in v), max(t.bottom for t in v)))
@@ -458,7 +461,7 @@ def _wrapped_line_gap(by: dict[tuple[str, int], list[Tok]]) -> float:
             g = t1 - b0
             if -0.5 < g < 0.8 * max(b0 - t0, 1e-6):
                 gaps.append(max(g, 0.0))
-    return statistics.median(gaps) if gaps else 0.0
+    return statistics.quantiles(gaps, n=4)[2] if len(gaps) > 1 else (gaps[0] if gaps else 0.0)
 
 
 def segment_rows(frags: list[_Frag], anchors: list[_Frag], single: set[str], em: float,

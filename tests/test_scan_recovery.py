@@ -75,6 +75,15 @@ def test_a_framed_checked_box_is_checked_and_a_garbled_label_is_a_blank_box():
     assert _record("datamule-0023")["not_subject_to_section_16"] is False
 
 
+def test_a_signature_ending_at_a_page_break_keeps_its_last_line():
+    """HENRY R. KRAVIS's signature ends on page 4 with 'Attorney-in-fact'; GEORGE R. ROBERTS's
+    starts page 5. The page break must not read as the tightest gap between the two dates: the
+    last line went to the next signature."""
+    names = [s["name"] for s in _record("rsecbuy-0644")["signatures"]]
+    assert "HENRY R. KRAVIS, By: /s/ Christopher Lee, Name: Christopher Lee, Title: Attorney-in-fact" in names
+    assert "GEORGE R. ROBERTS, By: /s/ Christopher Lee, Name: Christopher Lee, Title: Attorney-in-fact" in names
+
+
 def test_a_framed_box_read_as_a_word_of_the_label_is_still_found():
     """The 10b5-1 box's framed 'X' is read 'ix|' and its label's match takes that word in: the
     box was looked for left of it, found nothing, and the checked box came out unchecked at 0.99."""
