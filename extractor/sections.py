@@ -36,6 +36,9 @@ _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 _FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
 OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may pass over
 NAME_ABBREVIATIONS = frozenset({"inc", "corp", "ltd", "bros", "assoc", "intl", "mgmt"})
+# words that make an owner's name a company's, whose number is its own ("Partners Fund 3 LP")
+COMPANY_WORDS = NAME_ABBREVIATIONS | {"lp", "llc", "llp", "co", "fund", "trust", "partners", "holdings", "capital",
+                                      "group", "ventures", "management", "investors", "associates", "offshore"}
 UNKNOWN_STATE_FIT = 0.5   # a scan's two letters that are no state code
 TAIL_REMAINS_WORDS = 4    # an option label's damaged "(specify below)" is at most this many words ...
 TAIL_REMAINS_SCORE = 80   # ... that read as part of it this well (rapidfuzz partial ratio)
@@ -220,9 +223,16 @@ def _name_without_dust(toks: list[Tok]) -> list[Tok]:
     """A scanned owner's name less what OCR made of dust at its end: a lone lower-case letter
     ("Marcoux Jarret J. x"; EDGAR prints names in capitals or capitalized) or a period after a
     whole name word ("Stadlen Tommy."; an initial or an abbreviation keeps its own); and a quote
-    closing a word ("Musk' Elon": no name of the corpus has one, "O'Shea" keeps its own)."""
+    closing a word ("Musk' Elon": no name of the corpus has one, "O'Shea" keeps its own); and a
+    lone digit inside a person's name ("Hollister 3 Steve": a name of at most four words with no
+    other digit; the corpus's names with a number are companies': "StoneBridge 2017 Offshore")."""
     while len(toks) > 1 and len(toks[-1].text) == 1 and toks[-1].text.islower():
         toks = toks[:-1]
+    digits = [t for t in toks if any(ch.isdigit() for ch in t.text)]
+    person = not any(re.sub(r"[^a-z]", "", t.text.lower()) in COMPANY_WORDS for t in toks)
+    if person and len(toks) <= 4 and len(digits) == 1 and len(digits[0].text) == 1 \
+            and toks[0] is not digits[0] is not toks[-1]:
+        toks = [t for t in toks if t is not digits[0]]
     toks = [dataclasses.replace(t, word=dataclasses.replace(t.word, text=t.text.rstrip("'")), norm=norm(t.text.rstrip("'")))
             if len(t.text) > 2 and t.text.endswith("'") and t.text[-2].isalpha() else t for t in toks]
     if toks and (last := toks[-1]).text.endswith(".") and last.text[:-1].isalpha() and len(last.text) > 3 \
