@@ -49,6 +49,9 @@ OCR_OPENERS = "J|(L{I1"       # what OCR reads an opening bracket as (upper case
 _TICKER_OCR = re.compile(r"^(?P<name>[^\[]*?)\s*\[[\s\['‘`]*(?P<ticker>[A-Za-z][A-Za-z.\-!|]{0,7})(?:\s*["
                          + re.escape(OCR_CLOSERS) + r"](?P<rest>(?:\s.*)?)|\s+(?P<rest>.*)|(?P<rest>))$")
 _TICKER_I = str.maketrans("!|", "II")
+# a lone capital after the company's suffix is dust on a scan ("PHARMACEUTICALS, INC. N"); a
+# series numeral stays ("Senior Connect Acquisition Corp. I": 3 of the corpus's issuers)
+_SUFFIX_DUST = re.compile(r"(?i)(\b(?:inc|corp|ltd|llc|co|plc)\.?,?) (?-i:[A-HJ-UWYZ])$")
 # ... or loses the opening one altogether: "Copper Property CTL Pass Through Trust NONE ]"
 _TICKER_NO_OPEN = re.compile(r"^(?P<name>[^\[\]]*?)\s+(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*\](?P<rest>.*)$")
 
@@ -180,6 +183,7 @@ def _issuer(lay: Layout) -> dict:
         while len(parts) > 1 and len(parts[0]) == 1 and parts[0] in OCR_OPENERS:
             parts = parts[1:]
         ticker = " ".join(parts)
+        name = _SUFFIX_DUST.sub(r"\1", name)
     bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
     closes = (lambda t: "]" in t.text or t.text[-1] in OCR_CLOSERS) if ocr_bracket else (lambda t: "]" in t.text)
     closing = next((i for i, t in enumerate(toks) if i > bracket and closes(t)), len(toks) - 1)

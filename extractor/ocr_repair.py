@@ -110,6 +110,9 @@ ABBREVIATIONS = frozenset({"inc", "ltd", "corp", "co", "jr", "sr", "esq", "bros"
 # 479 times, ". Inc" only after "Co"); and no text ends with a comma.
 SENTENCE_STARTS = ("The", "These", "This", "Each", "In", "As", "Upon", "Prior", "On", "If", "At", "He", "She",
                    "It", "They", "Accordingly", "All", "For", "Pursuant", "Such", "Any", "Following", "Immediately")
+# a period after a number before a lower-case word is a comma ("to $984.340. inclusive": no text
+# of the corpus's truth has one)
+_NUMBER_PERIOD = re.compile(r"(?<=\d)\.(?= [a-z])")
 _SENTENCE_COMMA = re.compile(rf"(?<=[a-z)]{{2}}),(?= (?:{'|'.join(SENTENCE_STARTS)})\b)")
 _SUFFIX_PERIOD = re.compile(r"\b([A-Za-z']*[a-z][A-Za-z']*)\.(?= (?:Inc|Ltd|LLC|LP|L\.P\.)\b)")
 _FINAL_COMMA = re.compile(r",$")
@@ -273,6 +276,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("of", _AF, lambda m: "of"),
     ("rule number", _RULE_10B5, lambda m: f"10{m.group(1)}5-1"),
     ("period", _SENTENCE_COMMA, lambda m: "."),
+    ("comma", _NUMBER_PERIOD, lambda m: ","),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("period", _FINAL_COMMA, lambda m: "."),
     ("decimal point", _ZERO_GROUP, lambda m: "$0."),

@@ -42,3 +42,24 @@ def test_an_ocr_read_closing_bracket_still_closes_the_ticker(tmp_path, monkeypat
     monkeypatch.setattr(api, "load_document", as_ocr)
     got = extract(str(tmp_path / "j.md"), data=text.encode())
     assert (got.record.issuer.name, got.record.issuer.trading_symbol) == ("QUALYS, INC.", "QLYS")
+
+
+def test_an_ocr_read_speck_after_the_company_suffix_is_dropped(tmp_path, monkeypatch):
+    """goedgar-0003 at 300 dpi: "ARROWHEAD PHARMACEUTICALS, INC. N [ ARWR ]" came out with the
+    "N" at 0.93. A series numeral after the suffix is the name's ("Acquisition Corp. I")."""
+    import dataclasses
+
+    import extractor.api as api
+    from extractor.sources import load_document
+
+    def as_scan(p, data, **kw):
+        doc = load_document(p, data, **kw)
+        for page in doc.pages:
+            page.words = [dataclasses.replace(w, conf=0.9) for w in page.words]
+        return dataclasses.replace(doc, kind="scan")
+
+    monkeypatch.setattr(api, "load_document", as_scan)
+    for read, name in (("QUALYS, INC. N", "QUALYS, INC."), ("QUALYS ACQUISITION CORP. I", "QUALYS ACQUISITION CORP. I")):
+        text = SEED.read_text().replace("<u>QUALYS, INC. [QLYS]</u>", f"<u>{read} [QLYS]</u>")
+        got = extract(str(tmp_path / "n.md"), data=text.encode())
+        assert got.record.issuer.name == name

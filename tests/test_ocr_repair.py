@@ -306,6 +306,9 @@ def test_no_signature_as_filed_is_changed_by_the_signature_rules():
     # an "f" read as a curly bracket, "of" read "af" (a bracket before what is no word stays)
     ("sold {rom time to time af the shares {x}.", "sold from time to time of the shares {x}."),
     ("a Rule 10bS-1 plan; Rule 10B5-l; Rule 10b5-1.", "a Rule 10b5-1 plan; Rule 10B5-1; Rule 10b5-1."),
+    # a period after a number before a lower-case word is a comma; a sentence's end stays
+    ("ranging from $983.390 to $984.340. inclusive.", "ranging from $983.390 to $984.340, inclusive."),
+    ("ranging from $1.00 to $2.00. The reporting person", "ranging from $1.00 to $2.00. The reporting person."),
 ])
 def test_footnote_spaces_and_final_period(read, fixed):
     """Small print loses narrow spaces ('ofthe') and a last period. Neither merged shape is a
