@@ -77,6 +77,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p, None)
     out += _repair_roll_forward(draft, rec)
     out += _period_from_transactions(draft)
+    out += _titles_without_words(draft)
     out += _state_by_zip(draft)
     out += _address_by_owner(draft)
     out += _care_of_issuer(draft)
@@ -464,6 +465,24 @@ def _dollar_zero(draft: dict) -> list[Issue]:
                 was, c.value = c.text, parse("money", "$0").value
                 out.append(_repaired(c, f"{sec}[{i}].{field}", f"{was!r} -> $0",
                                      f"{was!r} read as $0: its dollar sign taken for a digit", fit=PRICE_FIT))
+    return out
+
+
+def _titles_without_words(draft: dict) -> list[Issue]:
+    """An officer title none of whose words is a word ("ri oR": dust by the title line, or the
+    remains of its caption) is no title: every title of the corpus's truth has a word of three
+    letters or more, or an abbreviation in capitals ("GC", "VP")."""
+    out = []
+    for i, owner in enumerate(draft.get("reporting_owners", [])):
+        c = owner.get("officer_title")
+        if c is None or not isinstance(c.value, str) or not c.value:
+            continue
+        letters = [re.sub(r"[^A-Za-z]", "", w) for w in c.value.split()]
+        if any(len(w) >= 3 or (len(w) == 2 and w.isupper()) for w in letters):
+            continue
+        read, c.value = c.value, None
+        out.append(_repaired(c, f"reporting_owners[{i}].officer_title", f"{read!r} dropped",
+                             f"officer title read as {read!r}, which has no word", fit=0.5))
     return out
 
 

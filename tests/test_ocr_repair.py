@@ -445,3 +445,19 @@ def test_a_care_of_line_naming_the_issuer(issuer, line, fixed):
 def test_a_first_letter_read_apart_is_joined_only_into_an_english_word(read, fixed):
     from extractor.ocr_repair import SPLIT_LETTER, text_repairs
     assert text_repairs(read, (SPLIT_LETTER,))[0] == fixed
+
+
+def test_an_officer_title_without_a_word_is_dropped_and_every_filed_title_stays():
+    """openinsider-0058 at 300 dpi: dust by the title line came out as the title "ri oR"."""
+    import json
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _titles_without_words
+    titles = ["ri oR", "VP", "GC & Corporate Secretary", "Co-CEO, Co-Founder"]
+    for f in sorted((ROOT / ".." / "shared" / "corpus").glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        titles += [o["officer_title"] for o in t.get("record", t).get("reporting_owners") or [] if o.get("officer_title")]
+    draft = {"reporting_owners": [{"officer_title": Cand(t, kind="text")} for t in titles]}
+    issues = _titles_without_words(draft)
+    assert [i.path for i in issues] == ["reporting_owners[0].officer_title"]
+    assert [o["officer_title"].value for o in draft["reporting_owners"]] == [None] + titles[1:]
+    assert len(titles) > 100
