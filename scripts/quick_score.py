@@ -40,6 +40,7 @@ ap.add_argument("--show-errors", type=int, default=30)
 ap.add_argument("--only")
 ap.add_argument("--jobs", type=int, default=2)
 ap.add_argument("--ocr-cache", help="keep OCR'd pages in this folder (development only)")
+ap.add_argument("--leaves", help="write every scored leaf (case, path, confidence, right) to this JSON file")
 a = ap.parse_args()
 cases = score.find_cases(Path(a.corpus), a.input)
 if a.only:
@@ -49,6 +50,9 @@ with ProcessPoolExecutor(a.jobs) as ex:
 for r, c in zip(res, cases):
     r["truth"] = score.truth_of(score.load_json((c / "truth.json").read_text()))
 m = score.score_cases(res)
+if a.leaves:
+    Path(a.leaves).write_text(json.dumps([(r.get("id", c.name), lf.path, lf.conf, lf.ok) for r, c in zip(res, cases)
+                                          for lf in r.get("_leaves", [])]))
 print(score.summary(m, a.show_errors).split(f"first {a.show_errors} wrong leaves:")[-1] if a.show_errors else "")
 c = m["confidence"]
 print(f"SCORE field_acc={m['field_acc']:.4f} exact={m['exact']:.4f} capture@5={c['capture@5']:.4f} ece={c['ece']:.4f} "
