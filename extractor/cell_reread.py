@@ -57,6 +57,7 @@ TEXT_WORD_DOUBT = 0.7    # ... or with a word read with less than this ("235 foo
 TEXT_SURE = 0.85         # ... and the re-read taken when Tesseract is at least this sure of it
 TEXT_GAIN = 0.1          # ... and this much surer than of the first reading (0.2 refused "By Reinvent
                          # i Sponsor LLC" at 0.83 -> "By Reinvent Sponsor LLC" at 0.95; scan-200 0.9091 -> 0.9102)
+TEXT_DPI = 400          # a text cell is read again as if scanned at least this fine
 SPECK_HEIGHT = 0.5       # a text cell's word less tall than this share of its words' median ...
 SPECK_CHARS = 3          # ... and of at most this many characters is dust, not a word
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
@@ -263,7 +264,7 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     """A garbled text cell ("See footnote" read "oe - footnote"): the re-read, in the words
     Tesseract gives, replaces it only when Tesseract is clearly surer of it."""
     api.SetVariable("tessedit_char_whitelist", "")
-    got = _read(api, img, page.image_dpi, spaces=True)
+    got = _read(api, img, page.image_dpi, spaces=True, height=round(img.height * max(1.0, TEXT_DPI / page.image_dpi)))
     if not got or got[1] < TEXT_SURE or got[1] < _mean_conf(value) + TEXT_GAIN:
         return 0
     # a mark the page's reading left glued in the words comes back at the end of the re-read
