@@ -14,8 +14,8 @@ not whole lines: Tesseract's time grows with the width it reads, and whole footn
 Tesseract also drops words with no doubt at all ("upon written request, full information
 regarding" -> "upon written req full i garding", every word at 0.96): what gives them away is the
 gap they leave, wider than any space between words of running text. The stretch round such a
-gap is read again too, and the new reading is taken when it fills the gap with more text and is
-about as sure (GAP_SLACK) as the first. A scan coarser than FINE_DPI is read again enlarged.
+gap is read again at any resolution, and the new reading is taken when it fills the gap with
+more text and is about as sure (GAP_SLACK) as the first.
 
 Only OCR'd pages (a `page.Page` with its image) are read again; the words of born-digital and text
 inputs are what their files say.
@@ -38,10 +38,8 @@ GAP_EM = 1.2            # a gap this many ems wide between two words of a runnin
 GAP_SLACK = 0.05         # ... and a reading that fills the gap is taken when it is no more than this much less sure
 TALL = 1.3               # a Tesseract line of words boxed this many times as tall as the section's ...
 GARBLED = 0.5            # ... half its words read with less confidence than this is a garbled band over two lines
-FINE_DPI = 200           # a scan coarser than this is read again enlarged to READ_DPI: its small print
-READ_DPI = 300           # is ~7 px high (150 dpi corpus scans: 0.9006 -> 0.9031 field accuracy; read at
-                         # its own size, a 150 dpi line read alone was no better than the page's reading;
-                         # enlarging 200 dpi lines too cost 0.0009 at 200 dpi)
+MIN_DPI = 200            # below this a line read alone is no better than the page's reading (150 dpi
+                         # corpus scans: 147 wrong footnotes before, 161 after; 168 read enlarged to 300)
 
 
 def reread_lines(flow: Flow, lines: list[list[Tok]]) -> list[list[Tok]]:
@@ -49,7 +47,7 @@ def reread_lines(flow: Flow, lines: list[list[Tok]]) -> list[list[Tok]]:
     replaced by a surer second reading (see the module docstring)."""
     pages = {p.number: p for p in flow.doc.pages if p.image is not None}
     jobs = [(k, spans) for k, ln in enumerate(lines) if ln and ln[0].page in pages
-            for spans in [_windows(ln, flow.em)] if spans]
+            for spans in [_windows(ln, (pages[ln[0].page].image_dpi or 0) >= MIN_DPI, flow.em)] if spans]
     if not jobs:
         return lines
     from .sources.ocr import _api_lock, _engine
@@ -130,21 +128,10 @@ def read_crop(api, page, X0: int, Y0: int, X1: int, Y1: int) -> list:
     if X1 - X0 < 8 or Y1 - Y0 < 4:
         return []
     crop = page.image.crop((X0, Y0, X1, Y1))
-    f = READ_DPI / page.image_dpi if page.image_dpi < FINE_DPI else 1.0
-    if f > 1.0:
-        from PIL import Image
-        crop = crop.resize((round(crop.width * f), round(crop.height * f)), Image.Resampling.LANCZOS)
     api.SetImage(crop)
-    api.SetSourceResolution(round(page.image_dpi * f))
+    api.SetSourceResolution(round(page.image_dpi))
     api.Recognize()
-    words = [w for w in drop_rules(dark(crop), read_words(api)) if w.text.strip()]   # dust, stray quotes
-    if f > 1.0:
-        for w in words:
-            w.box = tuple(round(v / f) for v in w.box)
-            w.baseline /= f
-            for sym in w.syms:
-                sym.box = tuple(round(v / f) for v in sym.box)
-    return words
+    return [w for w in drop_rules(dark(crop), read_words(api)) if w.text.strip()]   # dust, stray quotes
 
 
 def crop_toks(raw: list, page, X0: int, Y0: int, off: float, first: int, line: int,
@@ -167,10 +154,10 @@ def crop_toks(raw: list, page, X0: int, Y0: int, off: float, first: int, line: i
     return out
 
 
-def _windows(line: list[Tok], em: float) -> list[tuple[int, int]]:
+def _windows(line: list[Tok], doubt: bool, em: float) -> list[tuple[int, int]]:
     """The stretches of the line to read again, as (first, last) word indexes: CONTEXT words
-    either side of a doubtful word and of a gap, merged."""
-    spans = [(i - CONTEXT, i + CONTEXT) for i, t in enumerate(line) if t.word.conf < DOUBT]
+    either side of a doubtful word (`doubt`: at MIN_DPI and up) and of a gap, merged."""
+    spans = [(i - CONTEXT, i + CONTEXT) for i, t in enumerate(line) if doubt and t.word.conf < DOUBT]
     spans += [(i + 1 - CONTEXT, i + CONTEXT) for i, (a, b) in enumerate(zip(line, line[1:]))
               if b.x0 - a.x1 > GAP_EM * em]
     merged: list[tuple[int, int]] = []
@@ -210,7 +197,7 @@ def _reread(api, flow: Flow, page, line: list[Tok], a: int, b: int) -> list[Tok]
     new_chars = sum(len(w.text) for w in raw)
     new_gap = max(((v.box[0] - u.box[2]) / s for u, v in zip(raw, raw[1:])), default=0.0)
     old_gap = _gap(seg)
-    surer = after >= before + GAIN and new_chars >= MIN_LENGTH_SHARE * old_chars
+    surer = page.image_dpi >= MIN_DPI and after >= before + GAIN and new_chars >= MIN_LENGTH_SHARE * old_chars
     fills = (old_gap > GAP_EM * em >= new_gap and new_chars > old_chars and after >= before - GAP_SLACK)
     if not (surer or fills):
         return None
