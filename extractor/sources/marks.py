@@ -35,6 +35,8 @@ LONE_MARK_CONF = 0.6     # a re-read mark that was not raised needs this confide
 MIN_MARK_CONF = 0.2      # a re-read raised mark Tesseract is less sure of than this is not taken
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 _LETTER_IN_PARENS = re.compile(r"^\([A-Za-z]{1,2}\)[.,:;]?$")
+_PROSE_WORDS = frozenset("to of is in or at on by as an be it if no so do up we he me my us am".split())
+_NOTE_NUMBER = re.compile(r"^\d\.$")
 
 
 def _raised_tail(ink: np.ndarray, w: RawWord, dpi: float) -> int | None:
@@ -79,10 +81,14 @@ def _raised_tail(ink: np.ndarray, w: RawWord, dpi: float) -> int | None:
 def _looks_like_mark(w: RawWord, small: float) -> bool:
     """A short word OCR may have made of a stand-alone mark: "(2)(3)" read as "@@)", "2G)" or
     "(29)", a lone "(4)" read as "4", "®" or "a" (`small`: the height below which a one- or
-    two-character word is small print)."""
+    two-character word is small print). Not a word of the footnotes' running text ("to", "of"),
+    a capital letter or a note's number ("3."): of the 2,277 candidates on 30 corpus scans at 150
+    and 200 dpi, 56 came back a mark when read again, none of these shapes; each read costs ~2 ms."""
     t = w.text
     if _MARK.match(t) or len(t) > 9 or sum(ch.isalpha() for ch in t) > 2 or _LETTER_IN_PARENS.match(t):
         return False                        # "(A)", "(D)", "(I)" are labels of the form, not marks
+    if t in _PROSE_WORDS or _NOTE_NUMBER.match(t) or (len(t) == 1 and t.isupper() and t not in "OQ"):
+        return False
     if w.box[3] - w.box[1] >= small:
         return False
     if t.endswith((")", "]", "}")) or t.startswith(("(", "{", "[")):
