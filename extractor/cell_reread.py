@@ -270,7 +270,9 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     # a mark the page's reading left glued in the words comes back at the end of the re-read
     # ("See footnote (4)"): it stays a mark, not part of the text
     text, ids = split_marks(got[0])
-    text = _without_tail_marks(" ".join(_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split()))
+    # less the bars a cell's rule is read as ("Kurtz 2009 | Spendthrift Trust |"), as _drop_junk
+    words = [_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split() if not _RULE_JUNK.match(w)]
+    text = _without_tail_marks(" ".join(words))
     if not text:
         return 0
     extra = [_mark_tok(f"({i})", got[1], box_pt, page.number, off, value) for i in ids

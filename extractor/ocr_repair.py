@@ -262,6 +262,9 @@ WORDY_RULES: tuple[TextRule, ...] = (
     ("hyphen", _NON_SPACE, lambda m: m.group(1) + "-"),
     ("capitals", _SMALL_CAPS, lambda m: None if m.group().lower() in english_words() else m.group().upper()),
 )
+# a company's name: a period read for the comma before its suffix ("Abacus Life. Inc."; the
+# corpus's names have ". Inc" only after "Co", an abbreviation, which keeps its period)
+NAME_RULES: tuple[TextRule, ...] = (("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),)
 PROSE_RULES: tuple[TextRule, ...] = (
     ("space in an amount", _SPLIT_AMOUNT, lambda m: m.group(1)),
     ("period", _TITLE_NO_PERIOD, lambda m: m.group(1) + "."),
@@ -333,6 +336,8 @@ def _rules_for(path: str, spelling: TextRule) -> tuple[TextRule, ...]:
         return ADDRESS_RULES
     if path.startswith("reporting_owners[") and path.endswith(".officer_title"):
         return (SPLIT_LETTER,)
+    if path == "issuer.name" or (path.startswith("reporting_owners[") and path.endswith(".name")):
+        return NAME_RULES
     return ()
 
 

@@ -228,6 +228,10 @@ def _name_without_dust(toks: list[Tok]) -> list[Tok]:
     other digit; the corpus's names with a number are companies': "StoneBridge 2017 Offshore")."""
     while len(toks) > 1 and len(toks[-1].text) == 1 and toks[-1].text.islower():
         toks = toks[:-1]
+    if toks and (last := toks[-1]).text.endswith(",") and len(last.text) > 1:
+        # no name of the corpus ends with a comma: dust ("Stadlen Tommy,")
+        text = last.text[:-1]
+        toks = toks[:-1] + [dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))]
     digits = [t for t in toks if any(ch.isdigit() for ch in t.text)]
     person = not any(re.sub(r"[^a-z]", "", t.text.lower()) in COMPANY_WORDS for t in toks)
     if person and len(toks) <= 4 and len(digits) == 1 and len(digits[0].text) == 1 \

@@ -461,3 +461,20 @@ def test_an_officer_title_without_a_word_is_dropped_and_every_filed_title_stays(
     assert [i.path for i in issues] == ["reporting_owners[0].officer_title"]
     assert [o["officer_title"].value for o in draft["reporting_owners"]] == [None] + titles[1:]
     assert len(titles) > 100
+
+
+def test_a_company_names_period_before_its_suffix_is_a_comma_and_no_filed_name_changes():
+    """rsecbuy-0787 at 150 dpi: "Abacus Life. Inc." at 0.93, "East Sponsor. LLC". The corpus's
+    names have ". Inc" only after "Co" ("KKR & Co. Inc."), which keeps its period."""
+    import json
+    from extractor.ocr_repair import NAME_RULES, text_repairs
+    assert text_repairs("Abacus Life. Inc.", NAME_RULES)[0] == "Abacus Life, Inc."
+    assert text_repairs("East Sponsor. LLC", NAME_RULES)[0] == "East Sponsor, LLC"
+    names = []
+    for f in sorted((ROOT / ".." / "shared" / "corpus").glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        rec = t.get("record", t)
+        names += [(rec.get("issuer") or {}).get("name") or ""]
+        names += [o.get("name") or "" for o in rec.get("reporting_owners") or []]
+    assert len(names) > 300
+    assert [n for n in names if text_repairs(n, NAME_RULES)[0] != n] == []

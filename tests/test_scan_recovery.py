@@ -460,6 +460,7 @@ def test_a_sub_header_that_squeezes_out_a_missing_one_is_not_trusted():
     ("Acme Holdings Inc.", "Acme Holdings Inc."),     # an abbreviation's
     ("Bridge Street Advisors, L.L.C.", "Bridge Street Advisors, L.L.C."),
     ("Hollister 3 Steve", "Hollister Steve"),         # a lone digit in a person's name (springload-0001)
+    ("Stadlen Tommy,", "Stadlen Tommy"),              # a comma after the name (rsecbuy-0528 at 150 dpi, 0.97)
     ("Partners Fund 3 LP", "Partners Fund 3 LP"),     # a company's name: its number is its own
     ("StoneBridge 2017 Offshore, L.P.", "StoneBridge 2017 Offshore, L.P."),   # a company's number
     ("Entrepreneurs Fund 3 Holdings, L.P.", "Entrepreneurs Fund 3 Holdings, L.P."),
