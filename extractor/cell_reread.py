@@ -38,7 +38,7 @@ from .sources.tesswords import ASCENT, DESCENT, QUOTES
 from .values import MARK_WORD, TRANSACTION_CODES, looks_like, split_marks
 
 _RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
-_TAIL_JUNK = re.compile(r"^(?:[@®©°*^~<>=_—–-]+|[^\s()]{1,2}\)+)$")   # a mark's remains after the text
+_TAIL_JUNK = re.compile(r"^(?:[@®©°*^~<>=_—–!?-]+|[^\s()]{1,2}\)+)$")   # a mark's remains after the text
 # the characters a cell of each column type can hold (its footnote marks are taken out first)
 WHITELIST = {
     "number": "0123456789,.$",
@@ -272,6 +272,8 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     text, ids = split_marks(got[0])
     # less the bars a cell's rule is read as ("Kurtz 2009 | Spendthrift Trust |"), as _drop_junk
     words = [_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split() if not _RULE_JUNK.match(w)]
+    while len(words) > 1 and _TAIL_JUNK.match(words[-1]):
+        words.pop()                     # a mark's remains ("By Rivendell One LLC! ?")
     text = _without_tail_marks(" ".join(words))
     if not text:
         return 0

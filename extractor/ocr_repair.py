@@ -83,12 +83,12 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _care_of_issuer(draft)
     out += _shares_by_underlying(draft)
     out += _repair_marks(draft, rec)
+    out += _repair_by_siblings(draft)      # before the text rules: the notes as read vote
     out += _repair_text(draft)
     out += _prices_by_range(draft)          # after the footnotes' own ranges are repaired
     out += _dollar_zero(draft)
     out += _prices_by_column(draft)         # after the ranges, which are surer
     out += _repair_by_column(draft)
-    out += _repair_by_siblings(draft)
     out += _marks_by_column(draft, rec)
     return out
 

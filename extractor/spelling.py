@@ -32,6 +32,7 @@ NAME_MIN = 3             # a name is respelled to a spelling the document uses a
 NAME_RATIO = 3           # ... and this many times as often as the one read
 TAIL_MIN, TAIL_MAX, TAIL_SEEN = 6, 3, 2   # a word of this many letters read without its last few is
                                           # completed to a word the document has at least twice
+HEAD_MIN = 5             # ... and one of this many read without its first few, to the one it ends
 MIN_LETTERS = 4          # shorter words have too many neighbours to tell which was printed
 WORD = re.compile(r"(?<![\p{L}\d'])\p{L}{4,}(?![\p{L}\d'])")   # hyphenated: each part ("In-Eact")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)     # "viii" is no misread "vul"
@@ -73,6 +74,10 @@ def respell(word: str, seen: Mapping[str, int] = _NOTHING) -> str | None:
         # TAIL_MAX letters longer at most, that it begins (not a name: "MERRIL" is as filed)
         found = {w for w, n in seen.items() if n >= TAIL_SEEN and w.startswith(low) and 0 < len(w) - len(low) <= TAIL_MAX
                  and w in words} if len(low) >= TAIL_MIN and case is str.lower else set()
+        if not found and len(low) >= HEAD_MIN and case is str.lower:
+            # ... or its start ("See otnotes" at a cell's left rule)
+            found = {w for w, n in seen.items() if n >= TAIL_SEEN and w.endswith(low)
+                     and 0 < len(w) - len(low) <= TAIL_MAX and w in words}
         if len(found) != 1:
             return None
     return case(found.pop())

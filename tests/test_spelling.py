@@ -26,6 +26,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     ("undertak", ("undertakes", "undertakes"), "undertakes"),
     ("undertak", ("undertakes",), None),         # once is not enough
     ("MERRIL", ("merrill", "merrill"), None),    # a name stays as filed
+    # ... or its start (rsecbuy-0787 at 200 dpi: "See otnotes" at 0.98)
+    ("otnotes", ("footnotes", "footnotes"), "footnotes"),
+    ("ight", ("right", "right"), None),          # too short: "light", "might", "eight"
 ])
 def test_respell(read, seen, printed):
     assert respell(read, Counter(seen)) == printed
