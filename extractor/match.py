@@ -142,6 +142,10 @@ class Matcher:
                 rest = target[len(text) + 1:]
                 score_r = fuzz.partial_ratio(right.norm, rest[: len(right.norm) + 4]) if rest else 0
                 score_d = fuzz.partial_ratio(down[0].norm, rest[: len(down[0].norm) + 4]) if rest else 0
+                if self.ocr and rest and not any(ch.isalnum() for ch in right.norm) and pos + 2 < len(line.toks):
+                    # a sign OCR made of a word ("Check this box # no longer"): judged by the word after it
+                    after, tail = line.toks[pos + 2], rest.partition(" ")[2]
+                    score_r = fuzz.partial_ratio(after.norm, tail[: len(after.norm) + 4]) if tail else 0
                 if score_d > score_r:
                     right = None
             if right is not None:

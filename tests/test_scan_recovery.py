@@ -84,6 +84,13 @@ def test_a_signature_ending_at_a_page_break_keeps_its_last_line():
     assert "GEORGE R. ROBERTS, By: /s/ Christopher Lee, Name: Christopher Lee, Title: Attorney-in-fact" in names
 
 
+def test_a_label_word_read_as_a_sign_does_not_send_the_label_down_a_line():
+    """rsecbuy-0600 at 200 dpi reads "Check this box # no longer subject to": judged by "#"
+    alone, the label went on down to "Section" below, matched too poorly, and the checked
+    Section 16 box came out blank."""
+    assert _record("rsecbuy-0600", "scan-200.pdf")["not_subject_to_section_16"] is True
+
+
 def test_a_framed_box_read_as_a_word_of_the_label_is_still_found():
     """The 10b5-1 box's framed 'X' is read 'ix|' and its label's match takes that word in: the
     box was looked for left of it, found nothing, and the checked box came out unchecked at 0.99."""
