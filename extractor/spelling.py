@@ -70,6 +70,14 @@ def respell(word: str, seen: Mapping[str, int] = _NOTHING) -> str | None:
         return None
     found = {c for c in _swaps(low, MAX_SWAPS) if c in words and (case is str.lower or c in seen)}
     if len(found) != 1:
+        # one letter for another of a word the document prints often, beyond the usual confusions
+        # ("Menger" beside twenty "Merger", "teplacement", "Brighim" beside "Brigham"); not a word
+        # in capitals, an abbreviation as often as a name ("BANA" beside "BANK")
+        mine = max(1, seen.get(low, 0))
+        found = {w for w, n in seen.items() if n >= max(NAME_MIN, NAME_RATIO * mine) and len(w) == len(low)
+                 and sum(a != b for a, b in zip(w, low)) == 1 and (case is not str.lower or w in words)
+                 } if case is not str.upper else set()
+    if len(found) != 1:
         # a word whose end OCR lost ("undertak" at a line's end): the one word of the document,
         # TAIL_MAX letters longer at most, that it begins (not a name: "MERRIL" is as filed)
         found = {w for w, n in seen.items() if n >= TAIL_SEEN and w.startswith(low) and 0 < len(w) - len(low) <= TAIL_MAX

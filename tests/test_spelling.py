@@ -29,6 +29,11 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     # ... or its start (rsecbuy-0787 at 200 dpi: "See otnotes" at 0.98)
     ("otnotes", ("footnotes", "footnotes"), "footnotes"),
     ("ight", ("right", "right"), None),          # too short: "light", "might", "eight"
+    # one letter for another of a word the document prints often (rsecbuy-0038 at 150 dpi)
+    ("Menger", ("merger",) * 3, "Merger"),
+    ("teplacement", ("replacement",) * 3, "replacement"),
+    ("Menger", ("merger",) * 2, None),           # not often enough
+    ("BANA", ("bank",) * 5, None),               # capitals: an abbreviation as filed
 ])
 def test_respell(read, seen, printed):
     assert respell(read, Counter(seen)) == printed
