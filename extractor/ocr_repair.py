@@ -86,6 +86,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _repair_by_siblings(draft)      # before the text rules: the notes as read vote
     out += _repair_text(draft)
     out += _prices_by_range(draft)          # after the footnotes' own ranges are repaired
+    out += _ranges_by_price(draft)          # ... and the prices by them
     out += _dollar_zero(draft)
     out += _prices_by_column(draft)         # after the ranges, which are surer
     out += _repair_by_column(draft)
@@ -424,6 +425,42 @@ def _prices_by_range(draft: dict) -> list[Issue]:
             out.append(_repaired(c, path, f"{was!r} -> {c.value} (the footnote's price range)",
                                  f"{was!r} read as {c.value}: the price range of its footnote confirms it",
                                  fit=0.9, severity="info"))
+    return out
+
+
+def _ranges_by_price(draft: dict) -> list[Issue]:
+    """A footnote's price range read with both separators the other way ("$184,025 to $184,045"
+    for a weighted average price of $184.03): the price of a row that cites the note lies in the
+    range as swapped and not as read, so the note's range is swapped (after _prices_by_range,
+    which has put the prices right by the same ranges read either way)."""
+    notes = {str(n["id"].value): n["text"] for n in draft.get("footnotes", []) if n.get("id") and n.get("text")}
+    prices: dict[str, list[float]] = {}
+    for sec in TX_SECTIONS:
+        for row in draft.get(sec, []):
+            c, marks = row.get("price_per_share"), row.get("footnote_ids", {}).get("price_per_share")
+            if c is not None and c.value is not None and marks is not None:
+                for m in marks.value or []:
+                    prices.setdefault(str(m), []).append(float(c.value))
+    out = []
+    for fid, c in notes.items():
+        if not isinstance(c.value, str) or fid not in prices:
+            continue
+
+        def swap(m, cited=prices[fid]):
+            a, b = m.group(1), m.group(2)
+            if "." in a[-4:] + b[-4:]:
+                return m.group(0)       # only a comma is read for a decimal point: a price read
+                                        # with one digit lost would send "$998.120" the other way
+            read, swapped = _price_range(a, b), _price_range(_swapped(a), _swapped(b))
+            inside = lambda r: r is not None and any(r[0] <= p <= r[1] for p in cited)
+            return f"${_swapped(a)} to ${_swapped(b)}" if inside(swapped) and not inside(read) else m.group(0)
+        fixed = _RANGE.sub(swap, c.value)
+        if fixed != c.value:
+            path = next(f"footnotes[{k}].text" for k, n in enumerate(draft["footnotes"]) if n.get("text") is c)
+            read, c.value = c.value, fixed
+            out.append(_repaired(c, path, "price range separators as its rows' prices read",
+                                 f"footnote {fid}'s price range read with its separators swapped: "
+                                 f"the prices of the rows citing it lie in the range only the other way"))
     return out
 
 

@@ -478,3 +478,24 @@ def test_a_company_names_period_before_its_suffix_is_a_comma_and_no_filed_name_c
         names += [o.get("name") or "" for o in rec.get("reporting_owners") or []]
     assert len(names) > 300
     assert [n for n in names if text_repairs(n, NAME_RULES)[0] != n] == []
+
+
+def test_a_footnote_range_read_with_commas_takes_the_points_its_rows_prices_lie_between():
+    """datamule-0142 at 150 dpi: "from $184,025 to $184,045" beside a weighted average price of
+    184.03; a range read with points stays, whatever a misread price says."""
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _ranges_by_price
+
+    def draft(text: str, price: float) -> dict:
+        row = {"price_per_share": Cand(price, text=str(price), kind="money"),
+               "footnote_ids": {"price_per_share": Cand(["3"], kind="code")}}
+        return {"footnotes": [{"id": Cand("3", kind="code"), "text": Cand(text, kind="text")}],
+                "non_derivative_transactions": [row]}
+
+    d = draft("sold at prices ranging from $184,025 to $184,045, inclusive.", 184.03)
+    assert len(_ranges_by_price(d)) == 1
+    assert d["footnotes"][0]["text"].value == "sold at prices ranging from $184.025 to $184.045, inclusive."
+    d = draft("sold at prices ranging from $998.120 to $999.020, inclusive.", 998450.0)
+    assert _ranges_by_price(d) == [] and "$998.120" in d["footnotes"][0]["text"].value
+    d = draft("sold at prices ranging from $184,025 to $184,045, inclusive.", 184035.0)
+    assert _ranges_by_price(d) == []            # the price agrees with the range as read
