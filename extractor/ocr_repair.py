@@ -195,12 +195,16 @@ _ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)|(?<!\w)I[l1|](?!\w)")
 # and a parenthesis opens one quote, not two ('(""Opco LP")')
 _LOWER_INC = re.compile(r"(?<=, )inc\.")
 _DOUBLE_QUOTE = re.compile(r'\(""(?=\w)')
-_ROMAN_ITEM = re.compile(r"\(([ilt]{2,3})\)")          # "(it)", "(lil)": the corpus has "(ii)" and "(iii)" only
+_ROMAN_ITEM = re.compile(r"\(([iltj|!\\]{2,3})\)")   # "(it)", "(lil)", "(ji)": the corpus has "(ii)" and "(iii)" only
 # an "f" read as a curly bracket ("{rom"), and "of" read "af": neither shape is in the corpus's truth
 _BRACKET_F = re.compile(r"(?<![\w{])\{([a-z]+)\b")
 _AF = re.compile(r"\baf\b")
 # Rule 10b5-1, with its digits and letter confused ("10bS-1", "10B5-l"); the b keeps its case
 _RULE_10B5 = re.compile(r"(?<![\w-])1[0O]([bB])[5S]-[1lI](?![\w-])")
+_RULE_10B5_DIGIT = re.compile(r"(?<=\bRule )1[0O][56S][5S]-[1lI](?![\w-])")   # its b read as a digit ("Rule 1055-1")
+# "Inc." before a lower-case word, its period read as a comma ("Tesla, Inc, or"; the corpus's one
+# "Inc," stands before a capital)
+_INC_COMMA = re.compile(r"\bInc,(?= [a-z])")
 # no English word has a letter three times over, and the corpus's footnotes only roman numerals
 # ("iii", "viii"): another letter so is one read twice ("Alll")
 _TRIPLED = re.compile(r"([a-hj-uwyz])\1\1")
@@ -275,11 +279,13 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("roman numeral", _ROMAN_II, lambda m: "II"),
     ("capital", _LOWER_INC, lambda m: "Inc."),
     ("quote", _DOUBLE_QUOTE, lambda m: '("'),
-    ("roman numeral", _ROMAN_ITEM, lambda m: "(" + re.sub("[lt]", "i", m.group(1)) + ")"),
+    ("roman numeral", _ROMAN_ITEM, lambda m: "(" + re.sub(r"[ltj|!\\]", "i", m.group(1)) + ")"),
+    ("period", _INC_COMMA, lambda m: "Inc."),
     ("letter read twice", _TRIPLED, lambda m: m.group(1) * 2),
     ("f", _BRACKET_F, lambda m: "f" + m.group(1) if "f" + m.group(1) in english_words() else None),
     ("of", _AF, lambda m: "of"),
     ("rule number", _RULE_10B5, lambda m: f"10{m.group(1)}5-1"),
+    ("rule number", _RULE_10B5_DIGIT, lambda m: "10b5-1"),
     ("period", _SENTENCE_COMMA, lambda m: "."),
     ("comma", _NUMBER_PERIOD, lambda m: ","),
     ("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),
