@@ -98,7 +98,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
 # "isi", "Is/", "Js!", "Js}", "s/" — a slash, bar or bracket read as a letter or punctuation, an s
 # between; never a word a name starts with ("Isla", "Is" are longer or lack the closing stroke)
 _SLASHLIKE = r"[/|\\iIlJj1!}{)(\[\]]"
-_CONFORMED = re.compile(rf"(?:(?<=^)|(?<=\bBy:\s?))(?:{_SLASHLIKE}[sS5$]{_SLASHLIKE}|[sS]/)(?=\s)")
+_CONFORMED = re.compile(rf"(?:(?<=^)|(?<=\bBy:\s?))(?:{_SLASHLIKE}[sS5$]{_SLASHLIKE}|[^\s\w]?[sS]/|[^\s/][sS5$]/)(?=\s)")
 
 
 # a comma OCR read as a period after a name ("/s/ Lora Blum. Attorney-in-Fact"): in a signature a
@@ -121,7 +121,7 @@ _FINAL_COMMA = re.compile(r",$")
 # nor has a comma after a preposition ("Beckman by, Power of Attorney": dust read as one)
 _PREPOSITION_COMMA = re.compile(r"\b([Bb]y|[Ff]or|[Oo]f|[Ii]n|[Aa]s|[Tt]o|[Oo]n),(?= )")
 # no signature of the 485 ends with a comma: one read there is an abbreviation's period ("Jr,") or dust
-_SIGNATURE_END = re.compile(r"\b(\w+),$")
+_SIGNATURE_END = re.compile(r"\b(\w+\)?),$")
 # Amounts in running text: "$0,0001" and "$8,786,700,61" are no thousands grouping, so their last
 # comma is a decimal point; a price range "$183,005 to $183.94" runs low to high within RANGE_SPAN
 # (all 389 ranges of the corpus's footnotes do), which decides which separator was misread.
@@ -253,12 +253,15 @@ PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_per
 
 # (what, pattern, the repaired text of a match or None where the match stands)
 TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
+# "LLC" with its last C read as a G (no text of the corpus's truth has "LLG")
+LLC_RULE: TextRule = ("letter", re.compile(r"\bLLG\b"), lambda m: "LLC")
 SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("conformed signature", _CONFORMED, lambda m: None if m.group(0) == "/s/" else "/s/"),
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("comma", _PREPOSITION_COMMA, lambda m: m.group(1)),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
     ("attorney-in-fact", _ATTORNEY_IN_FACT, _attorney_in_fact),
+    LLC_RULE,
 )
 SPLIT_LETTER: TextRule = ("space", _SPLIT_LETTER,
                           lambda m: m.group(1) + m.group(2) if (m.group(1) + m.group(2)).lower() in english_words() else None)
@@ -269,7 +272,7 @@ WORDY_RULES: tuple[TextRule, ...] = (
 )
 # a company's name: a period read for the comma before its suffix ("Abacus Life. Inc."; the
 # corpus's names have ". Inc" only after "Co", an abbreviation, which keeps its period)
-NAME_RULES: tuple[TextRule, ...] = (("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))),)
+NAME_RULES: tuple[TextRule, ...] = (("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))), LLC_RULE)
 PROSE_RULES: tuple[TextRule, ...] = (
     ("space in an amount", _SPLIT_AMOUNT, lambda m: m.group(1)),
     ("period", _TITLE_NO_PERIOD, lambda m: m.group(1) + "."),
@@ -294,6 +297,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("decimal point", _SHORT_GROUP, lambda m: f"{m.group(1)}.{m.group(2)}"),
     ("separator", _RANGE, _fix_range),
     ("space", _MERGED_THE, lambda m: " ".join(g for g in m.groups() if g)),
+    LLC_RULE,
 ) + WORDY_RULES
 # a street number or suite read with a digit as its look-alike letter ("SUITE S00", "1O1"): a word
 # of digits and S, O, I, l that ends in a digit (a suite's own letter ends it: "SUITE 220S" stands)

@@ -266,6 +266,10 @@ def test_a_price_outside_its_footnotes_range_is_read_again_into_it():
     ("/s/ J. Yardley, Attorney in-fact", "/s/ J. Yardley, Attorney in-fact"),
     # too far gone to say: left for review
     ("/s/ Jamison Yardley, Attorney-ee ss %", "/s/ Jamison Yardley, Attorney-ee ss %"),
+    # "/s/" read with its first slash as a letter, a comma after a closing parenthesis, "LLG"
+    ("és/ David Kling as attorney-in-fact", "/s/ David Kling as attorney-in-fact"),
+    ("/s/ Steven Weiser (as attorney-in fact, individually),", "/s/ Steven Weiser (as attorney-in fact, individually)"),
+    ("East Asset Management, LLG, its managing member", "East Asset Management, LLC, its managing member"),
 ])
 def test_a_garbled_attorney_in_fact_in_a_signature(read, fixed):
     """The words after most signatures' name, read a glyph or two off. Without the rule each is a
