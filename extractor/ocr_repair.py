@@ -43,7 +43,7 @@ from .repair import Repair, candidates
 from .values import parse
 from .spelling import WORD, english_words, respell
 from .validate import ROW_SECTIONS, TX_SECTIONS, _expected_ad, validate_record
-from .zip_states import US_STATES, ZIP_CODE, state_of_zip
+from .zip_states import MULTI_WORD_CITIES, US_STATES, ZIP_CODE, state_of_zip
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
 MAX_COST = 1.5             # dearest reading a live cross-check may confirm
@@ -79,6 +79,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _period_from_transactions(draft)
     out += _titles_without_words(draft)
     out += _state_by_zip(draft)
+    out += _city_spaces(draft)
     out += _address_by_owner(draft)
     out += _care_of_issuer(draft)
     out += _shares_by_underlying(draft)
@@ -576,6 +577,23 @@ def _state_by_zip(draft: dict) -> list[Issue]:
         out.append(_repaired(state, path, f"{read!r} -> {by_zip!r}",
                              f"state read as {read!r}, no state; ZIP {zc.value} is {by_zip}'s", fit=STATE_FIT))
     return out
+
+
+def _city_spaces(draft: dict) -> list[Issue]:
+    """A city of two words or more read run together ("NEWYORK", "BOCARATON"): small print loses
+    narrow spaces; the city is one of zip_states.MULTI_WORD_CITIES with its spaces lost."""
+    out = []
+    for i, owner in enumerate(draft.get("reporting_owners", [])):
+        c = owner.get("city")
+        if c is None or not isinstance(c.value, str) or " " in c.value or (city := _RUN_TOGETHER.get(c.value.upper())) is None:
+            continue
+        read, c.value = c.value, city if c.value.isupper() else city.title()
+        out.append(_repaired(c, f"reporting_owners[{i}].city", f"{read!r} -> {c.value!r}",
+                             f"city read as {read!r}: {c.value} with its spaces lost"))
+    return out
+
+
+_RUN_TOGETHER = {c.replace(" ", ""): c for c in MULTI_WORD_CITIES}
 
 
 def _address_by_owner(draft: dict) -> list[Issue]:

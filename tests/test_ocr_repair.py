@@ -531,3 +531,17 @@ def test_the_prose_rules_change_no_filed_footnote_but_by_their_two_known_bets():
     assert {what for _, what, _ in changed} <= {"final period", "period"}
     assert sum(what == "period" and read == "," for _, what, read in changed) <= 4
     assert len(changed) <= 14
+
+
+def test_a_city_read_run_together_takes_its_spaces_and_no_filed_city_changes():
+    """"NEWYORK" at 0.96 (datamule-0436 at 150 dpi), "BOCARATON", "LOSANGELES"."""
+    import json
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _city_spaces
+    cities = ["NEWYORK", "BOCARATON", "Losangeles"]
+    for f in sorted((ROOT / ".." / "shared" / "corpus").glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        cities += [o["city"] for o in t.get("record", t).get("reporting_owners") or [] if o.get("city")]
+    draft = {"reporting_owners": [{"city": Cand(c, kind="text")} for c in cities]}
+    assert len(_city_spaces(draft)) == 3 and len(cities) > 300
+    assert [o["city"].value for o in draft["reporting_owners"]] == ["NEW YORK", "BOCA RATON", "Los Angeles"] + cities[3:]
