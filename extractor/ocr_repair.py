@@ -378,6 +378,8 @@ def _repair_text(draft: dict) -> list[Issue]:
 
 LOST_NOTES = 2             # footnotes at the end of the sequence OCR may have lost entirely
 PAREN_DIGITS = "147"        # what Tesseract reads a parenthesis between two marks as
+OPENING_DIGITS = "4"        # ... and an opening one, before the first mark ("41", "44": the corpus scans)
+SKIP_FIT = 0.4              # marks split with a digit taken for a parenthesis ("43" -> (3): it was (1))
 
 
 def _repaired(c: Cand, path: str, how: str, message: str, fit: float = 0.8, severity: str = "warning") -> Issue:
@@ -704,7 +706,8 @@ def split_marks(text: str, known: set[str]) -> list[str] | None:
     best: dict[int, list[tuple[int, list[str]]]] = {0: [(0, [])]}
     for i in range(len(text)):
         for skips, ids in best.get(i, []):
-            if text[i] in PAREN_DIGITS and ids and i < len(text) - 1:     # only between two marks
+            # a parenthesis read as a digit: between two marks, or opening the first ("41" for "(1)")
+            if text[i] in (PAREN_DIGITS if ids else OPENING_DIGITS) and i < len(text) - 1:
                 best.setdefault(i + 1, []).append((skips + 1, ids))
             for j in range(i + 1, min(len(text), i + 3) + 1):
                 fid = text[i:j]
@@ -725,7 +728,7 @@ def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
     for path, c in leaves(draft):
         if ".footnote_ids." not in path or not c.value:
             continue
-        fixed, changed = [], []
+        fixed, changed, fixed_from = [], [], list(c.value)
         for fid in c.value:
             ids = None if fid in known else split_marks(fid, known)
             # without a parenthesis read between them, two marks run together ("23") read just as
@@ -739,7 +742,9 @@ def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
         if not changed:
             continue
         c.value = sorted(set(fixed), key=int)
-        c.fit = min(c.fit, 0.8)
+        # a digit taken for a parenthesis is a guess the resolving footnote only half confirms
+        skipped = len("".join(c.value)) < len("".join(str(v) for v in fixed_from))
+        c.fit = min(c.fit, SKIP_FIT if skipped else 0.8)
         c.notes.append(f"{REPAIR_NOTE}{', '.join(changed)}")
         row, field = _slot(rec, path.replace(".footnote_ids.", "."))
         row.setdefault("footnote_ids", {})[field] = list(c.value)

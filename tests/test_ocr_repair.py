@@ -189,7 +189,7 @@ def test_a_repaired_balance_inside_a_chain_is_the_printed_one_or_none(draft, cas
 
 def test_marks_run_together_split_only_around_a_misread_parenthesis():
     """Tesseract reads the superscripts "(2)(3)" as "243": the ")(" taken for a 4. The split
-    leaves out only a paren-like digit between two marks, keeps them ascending, and gives nothing
+    leaves out only a paren-like digit between two marks (or a 4 before the first), keeps them ascending, and gives nothing
     when the digits do not name footnotes that exist ("11" is not "(1)" with a stray 1)."""
     from extractor.ocr_repair import split_marks
     known = {str(i) for i in range(1, 8)}
@@ -198,6 +198,8 @@ def test_marks_run_together_split_only_around_a_misread_parenthesis():
     assert split_marks("11", known) is None                    # not (1) and a stray 1
     assert split_marks("99", known) is None                    # no footnote 9
     assert split_marks("23", known) == ["2", "3"]              # the split itself; the pass keeps "23"
+    assert split_marks("41", known) == ["1"]                   # "(1)": its opening parenthesis read as a 4
+    assert split_marks("44", known) == ["4"]
 
 
 def test_an_unreadable_box_3_is_the_earliest_transaction_date():
