@@ -129,18 +129,27 @@ def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
             for path, c, marks in cells:
                 by_text.setdefault(c.value, []).append((path, c, marks))
             for same in by_text.values():
-                usual, n = Counter(m for _p, _c, m in same).most_common(1)[0]
-                whole = sorted(set().union(*(m for _p, _c, m in same)), key=lambda m: (len(m), m))
-                read_whole = sum(set(m) == set(whole) for _p, _c, m in same)
+                counts = Counter(m for _p, _c, m in same)
+                usual, n = counts.most_common(1)[0]
                 for path, c, marks in same:
                     if usual and n >= CONSENSUS_MIN and 2 * n > len(same) and set(marks) < set(usual):
                         out.append((path, c, tuple(m for m in usual if m not in marks)))
-                    elif marks and set(marks) < set(whole) and read_whole >= CONSENSUS_MIN:
+                    elif marks and (whole := _whole_run(marks, counts)) is not None:
                         # part of a run of marks read ("(1)" of "(1)(2)(3)(4)"): the whole run, as
-                        # at least two cells of the value read it (the corpus: 0 of 905 such
-                        # cells differ; an empty cell needs the majority, 5 would)
+                        # at least two cells of the value read it (an empty cell needs the
+                        # majority)
                         out.append((path, c, tuple(m for m in whole if m not in marks)))
     return out
+
+
+def _whole_run(marks: tuple[str, ...], counts: Counter) -> tuple[str, ...] | None:
+    """The run of marks that at least CONSENSUS_MIN cells of the value read whole and that holds
+    `marks` and more; of several such runs, the one read most often, if it is read more often
+    than any other ("(2)" among 4 x "(2)", 3 x "(2)(3)" and 2 x "(1)(2)": "(2)(3)")."""
+    runs = sorted(((k, m) for m, k in counts.items() if k >= CONSENSUS_MIN and set(marks) < set(m)), reverse=True)
+    if not runs or (len(runs) > 1 and runs[0][0] == runs[1][0]):
+        return None
+    return runs[0][1]
 
 
 NOTE_SIBLING_WORDS = 0.6   # a footnote is another's sibling when this share of their words align

@@ -1,5 +1,7 @@
 """Scanned table text cells put right by the copies of their text other rows read alike
 (extractor/column_consensus.py), and only where the words changed are doubtful."""
+from collections import Counter
+
 import pytest
 
 from extractor.candidate import Cand
@@ -223,3 +225,34 @@ def test_no_footnote_as_filed_is_changed_by_its_siblings():
         total += len(notes)
         changed += [(f.parent.name, p) for p in _notes_fixed(notes)]
     assert total > 1000 and changed == []
+
+
+def test_part_of_a_run_gets_the_run_read_whole_most_often_even_beside_a_misread_one():
+    """rsecbuy-0170 at 150 dpi: "See Footnote (2)(3)" on 21 rows, read "(2)" on 5, "(3)" on 3,
+    "(2)(3)" on 3 and "(1)(2)" on 2. The union of all (1, 2, 3) was read whole by none, so no cell
+    was completed; the run read whole most often is (2)(3)."""
+    from extractor.column_consensus import _whole_run
+    counts = Counter({("2",): 5, ("3",): 3, ("2", "3"): 3, ("1", "2"): 2, (): 5})
+    assert _whole_run(("2",), counts) == ("2", "3") and _whole_run(("3",), counts) == ("2", "3")
+    assert _whole_run(("2", "3"), counts) is None                      # nothing larger read twice
+    tie = Counter({("2",): 5, ("2", "3"): 2, ("1", "2"): 2})
+    assert _whole_run(("2",), tie) is None                             # two runs read as often: no guess
+
+
+def test_no_filed_mark_is_added_by_the_column_rules_but_the_eight_known():
+    """Every truth record's table cells with their filed marks: the column rules add marks to 8
+    cells (repeated holdings and prices a filing footnotes once), and no more."""
+    import json
+    from pathlib import Path
+    from extractor.column_consensus import column_marks
+    from extractor.validate import ROW_SECTIONS
+    root = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    added = 0
+    for f in sorted(root.glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        rec = t.get("record", t)
+        draft = {sec: [{**{k: Cand(v, kind="text") for k, v in r.items() if k != "footnote_ids"},
+                        "footnote_ids": {k: Cand(v) for k, v in (r.get("footnote_ids") or {}).items()}}
+                       for r in rec.get(sec) or []] for sec in ROW_SECTIONS}
+        added += len(column_marks(draft))
+    assert added <= 8
