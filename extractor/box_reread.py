@@ -24,7 +24,7 @@ MIN_CONF = 0.5           # a word read in an empty place with less confidence is
 def reread_boxes(lay: Layout) -> int:
     """Read again the issuer box left empty and the owner's name left out (see the module
     docstring), adding the words found to `lay.boxes`. Returns how many places were read."""
-    pages = {p.number: p for p in lay.flow.doc.pages if p.image is not None and p.image_dpi}
+    pages = lay.flow.doc.image_pages
     if not pages or not lay.boxes:
         return 0
     jobs = []
@@ -43,25 +43,19 @@ def reread_boxes(lay: Layout) -> int:
                     jobs.append((box.id, _place(lay, box.id, first)))
     if not jobs:
         return 0
-    from .sources.ocr import _api_lock, _engine
+    from .sources.ocr import tesseract
     done = 0
-    with _api_lock:
-        api = _engine()
-        try:
-            api.SetPageSegMode(PSM_BLOCK)
-            api.SetVariable("tessedit_char_whitelist", "")
-            next_i = len(lay.flow.toks)        # indexes past the flow's own: no label's, no other box's
-            for bid, place in jobs:
-                if place is None:
-                    continue
-                area = lay.boxes[bid]
-                got = _read_place(api, lay, pages[area.label.first.page], place, area.label.toks[-1], next_i)
-                next_i += len(got)
-                if got:
-                    area.toks = got + area.toks
-                    done += 1
-        finally:
-            api.SetPageSegMode(3)
+    with tesseract(PSM_BLOCK) as api:
+        next_i = len(lay.flow.toks)        # indexes past the flow's own: no label's, no other box's
+        for bid, place in jobs:
+            if place is None:
+                continue
+            area = lay.boxes[bid]
+            got = _read_place(api, lay, pages[area.label.first.page], place, area.label.toks[-1], next_i)
+            next_i += len(got)
+            if got:
+                area.toks = got + area.toks
+                done += 1
     return done
 
 

@@ -78,60 +78,45 @@ PSM_BLOCK = 6            # ... one block of text
 def reread_cells(lay: Layout) -> int:
     """Read doubtful table cells of OCR'd pages again (see the module docstring), replacing
     their value words in `lay.grids` in place. Returns how many cells took the new reading."""
-    pages = {p.number: p for p in lay.flow.doc.pages if p.image is not None and p.image_dpi}
+    pages = lay.flow.doc.image_pages
     if not pages:
         return 0
-    from .sources.ocr import _api_lock, _engine
+    from .sources.ocr import tesseract
     changed = 0
-    with _api_lock:
-        api = _engine()
-        try:
-            on_page = lambda row: pages.get(row.anchor.page if row.anchor is not None else 1)
-            cells = [(on_page(row), band, row) for g in lay.grids.values() for row in g.rows
-                     if on_page(row) is not None for band in g.bands]
-            # first the marks the page's reading lost (their words are then kept out of the re-read)
-            api.SetPageSegMode(PSM_LINE)
-            api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
-            for page, band, row in cells:
-                changed += find_marks(api, lay.flow, page, band, row)
-            for page, band, row in cells:
-                if band.leaf.type == "text":
-                    _drop_junk(row, band)
-                if band.leaf.type in WHITELIST or band.leaf.type == "text":
-                    empty = all(_is_mark(t) for t in row.cells.get(band.leaf.key, []))
-                    read = _reread_cell(api, lay, page, band, row)
-                    changed += read
-                    if read and empty and band.leaf.type in LETTERS:
-                        # a letter the page's reading lost had its mark lost with it: look again
-                        # now that there is a letter for it to stand beside
-                        api.SetPageSegMode(PSM_LINE)
-                        api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
-                        changed += find_marks(api, lay.flow, page, band, row)
-        finally:
-            api.SetVariable("tessedit_char_whitelist", "")
-            api.SetPageSegMode(3)
+    on_page = lambda row: pages.get(row.anchor.page if row.anchor is not None else 1)
+    cells = [(on_page(row), band, row) for g in lay.grids.values() for row in g.rows
+             if on_page(row) is not None for band in g.bands]
+    # first the marks the page's reading lost (their words are then kept out of the re-read)
+    with tesseract(PSM_LINE, MARK_CHARS) as api:
+        for page, band, row in cells:
+            changed += find_marks(api, lay.flow, page, band, row)
+        for page, band, row in cells:
+            if band.leaf.type == "text":
+                _drop_junk(row, band)
+            if band.leaf.type in WHITELIST or band.leaf.type == "text":
+                empty = all(_is_mark(t) for t in row.cells.get(band.leaf.key, []))
+                read = _reread_cell(api, lay, page, band, row)
+                changed += read
+                if read and empty and band.leaf.type in LETTERS:
+                    # a letter the page's reading lost had its mark lost with it: look again
+                    # now that there is a letter for it to stand beside
+                    api.SetPageSegMode(PSM_LINE)
+                    api.SetVariable("tessedit_char_whitelist", MARK_CHARS)
+                    changed += find_marks(api, lay.flow, page, band, row)
     return changed
 
 
 def reread_band(lay: Layout, band: Band, rows: list[Row]) -> int:
     """Read again, as a table cell is, the doubtful cells of `band` (a typed column) in rows
     found outside the tables: a signature's date ("95/93/2023" for 02/03/2023, "ee")."""
-    pages = {p.number: p for p in lay.flow.doc.pages if p.image is not None and p.image_dpi}
+    pages = lay.flow.doc.image_pages
     cells = [(pages.get(row.anchor.page if row.anchor is not None else 1), row) for row in rows]
     cells = [(page, row) for page, row in cells if page is not None]
     if not cells:
         return 0
-    from .sources.ocr import _api_lock, _engine
-    changed = 0
-    with _api_lock:
-        api = _engine()
-        try:
-            for page, row in cells:
-                changed += _reread_cell(api, lay, page, band, row)
-        finally:
-            api.SetVariable("tessedit_char_whitelist", "")
-            api.SetPageSegMode(3)
-    return changed
+    from .sources.ocr import tesseract
+    with tesseract() as api:           # each cell sets the mode and characters its column reads with
+        return sum(_reread_cell(api, lay, page, band, row) for page, row in cells)
 
 
 def _drop_junk(row: Row, band: Band) -> None:
@@ -147,7 +132,7 @@ def _drop_junk(row: Row, band: Band) -> None:
         keep.remove(value.pop())
     if value and (text := _without_tail_marks(value[-1].text, " ".join(t.text for t in value))) != value[-1].text:
         last = value[-1]
-        keep[keep.index(last)] = dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))
+        keep[keep.index(last)] = last.retext(text)
     if keep != toks and (any(sum(ch.isalpha() for ch in t.text) >= 2 for t in keep) or not value):
         row.cells[band.leaf.key] = keep         # (or nothing but rules: "| |" in a blank cell)
 

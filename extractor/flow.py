@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .furniture import drop_furniture
 from .geometry import BBox
@@ -61,6 +61,10 @@ class Tok:
     @property
     def page(self) -> int:
         return self.word.page
+
+    def retext(self, text: str) -> "Tok":
+        """The same word, placed alike, with its text cleaned to `text`."""
+        return replace(self, word=replace(self.word, text=text), norm=norm(text))
 
     def __repr__(self) -> str:
         return f"Tok({self.text!r} {self.x0:.0f},{self.top:.0f})"

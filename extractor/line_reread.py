@@ -45,28 +45,22 @@ MIN_DPI = 200            # below this a line read alone is no better than the pa
 def reread_lines(flow: Flow, lines: list[list[Tok]]) -> list[list[Tok]]:
     """`lines` (reading lines of one text section, top down) with their doubtful stretches
     replaced by a surer second reading (see the module docstring)."""
-    pages = {p.number: p for p in flow.doc.pages if p.image is not None}
+    pages = flow.doc.image_pages
     jobs = [(k, spans) for k, ln in enumerate(lines) if ln and ln[0].page in pages
             for spans in [_windows(ln, (pages[ln[0].page].image_dpi or 0) >= MIN_DPI, flow.em)] if spans]
     if not jobs:
         return lines
-    from .sources.ocr import _api_lock, _engine
+    from .sources.ocr import tesseract
     out = list(lines)
-    with _api_lock:
-        api = _engine()
-        try:
-            api.SetPageSegMode(PSM_LINE)
-            api.SetVariable("tessedit_char_whitelist", "")
-            for k, spans in jobs:
-                line = lines[k]
-                new = list(line)
-                for a, b in reversed(spans):            # right to left: the indexes stay valid
-                    got = _reread(api, flow, pages[line[0].page], line, a, b)
-                    if got is not None:
-                        new[a:b + 1] = got
-                out[k] = new
-        finally:
-            api.SetPageSegMode(3)
+    with tesseract(PSM_LINE) as api:
+        for k, spans in jobs:
+            line = lines[k]
+            new = list(line)
+            for a, b in reversed(spans):            # right to left: the indexes stay valid
+                got = _reread(api, flow, pages[line[0].page], line, a, b)
+                if got is not None:
+                    new[a:b + 1] = got
+            out[k] = new
     return out
 
 
@@ -76,7 +70,7 @@ def reread_garbled_lines(flow: Flow, toks: list[Tok]) -> list[Tok]:
     section's words, half of them read with less than GARBLED confidence. Cut from the band's top
     to the next line of print under it and read as one line, it comes back whole; the new words
     take the band's height, so the reading lines no longer merge it with the line below."""
-    pages = {p.number: p for p in flow.doc.pages if p.image is not None and p.image_dpi}
+    pages = flow.doc.image_pages
     if not toks or not pages:
         return toks
     usual = sorted(t.bottom - t.top for t in toks)[len(toks) // 2]
@@ -85,24 +79,18 @@ def reread_garbled_lines(flow: Flow, toks: list[Tok]) -> list[Tok]:
              and 2 * sum(t.word.conf < GARBLED for t in ln) >= len(ln)]
     if not bands:
         return toks
-    from .sources.ocr import _api_lock, _engine
+    from .sources.ocr import tesseract
     replaced: dict[int, list[Tok]] = {}
-    with _api_lock:
-        api = _engine()
-        try:
-            api.SetPageSegMode(PSM_LINE)
-            api.SetVariable("tessedit_char_whitelist", "")
-            for ln in bands:
-                top = min(t.top for t in ln)
-                under = [t.top for t in toks if t.line != ln[0].line and t.page == ln[0].page and t.top > top + 0.5 * usual]
-                # down to the line under it, or a word's height when that line's box reaches up
-                # (a descender cut off reads "p" as "o")
-                bottom = max(min(under + [max(t.bottom for t in ln)]), top + usual)
-                got = _read_band(api, flow, pages[ln[0].page], ln, top, bottom)
-                if got is not None and sum(t.word.conf for t in got) / len(got) > sum(t.word.conf for t in ln) / len(ln):
-                    replaced[ln[0].line] = got
-        finally:
-            api.SetPageSegMode(3)
+    with tesseract(PSM_LINE) as api:
+        for ln in bands:
+            top = min(t.top for t in ln)
+            under = [t.top for t in toks if t.line != ln[0].line and t.page == ln[0].page and t.top > top + 0.5 * usual]
+            # down to the line under it, or a word's height when that line's box reaches up
+            # (a descender cut off reads "p" as "o")
+            bottom = max(min(under + [max(t.bottom for t in ln)]), top + usual)
+            got = _read_band(api, flow, pages[ln[0].page], ln, top, bottom)
+            if got is not None and sum(t.word.conf for t in got) / len(got) > sum(t.word.conf for t in ln) / len(ln):
+                replaced[ln[0].line] = got
     out = [t for t in toks if t.line not in replaced]
     return out + [t for got in replaced.values() for t in got]
 

@@ -86,3 +86,8 @@ class Document:
     def is_ocr(self) -> bool:
         """Read from page images by OCR (a scanned PDF or an image file)."""
         return self.kind in OCR_KINDS
+
+    @property
+    def image_pages(self) -> dict[int, Page]:
+        """The pages read by OCR whose image is kept to read parts of it again, by page number."""
+        return {p.number: p for p in self.pages if p.image is not None and p.image_dpi}

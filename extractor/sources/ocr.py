@@ -18,6 +18,7 @@ from __future__ import annotations
 import glob
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +78,22 @@ def _engine():
     return _api
 
 
+@contextmanager
+def tesseract(psm: int = PSM, whitelist: str = ""):
+    """The process's Tesseract engine, held for the caller alone (one engine, one reader at a time)
+    and set to `psm` and `whitelist`; on leaving it is set back to reading whole pages (PSM, every
+    character), as ocr_page and the other stages that read crops again expect it."""
+    with _api_lock:
+        api = _engine()
+        api.SetPageSegMode(psm)
+        api.SetVariable("tessedit_char_whitelist", whitelist)
+        try:
+            yield api
+        finally:
+            api.SetVariable("tessedit_char_whitelist", "")
+            api.SetPageSegMode(PSM)
+
+
 def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float] | None = None,
              settings: OcrSettings = OcrSettings()) -> Page:
     """OCR one page image into a `Page` of `Word`s in PDF points (`size`: the page in points, by
@@ -95,9 +112,7 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
         ruled = ruled.resize(prepared.size, Image.Resampling.BICUBIC) if settings.rules else prepared
         dpi = dpi * f
     scale = 72.0 / dpi
-    with _api_lock:
-        api = _engine()
-        api.SetPageSegMode(settings.psm)
+    with tesseract(settings.psm) as api:
         api.SetVariable("thresholding_method", str(settings.threshold))
         api.SetImage(prepared)
         api.SetSourceResolution(round(dpi))
