@@ -446,7 +446,6 @@ def _ranges_by_price(draft: dict) -> list[Issue]:
     for a weighted average price of $184.03): the price of a row that cites the note lies in the
     range as swapped and not as read, so the note's range is swapped (after _prices_by_range,
     which has put the prices right by the same ranges read either way)."""
-    notes = {str(n["id"].value): n["text"] for n in draft.get("footnotes", []) if n.get("id") and n.get("text")}
     prices: dict[str, list[float]] = {}
     for sec in TX_SECTIONS:
         for row in draft.get(sec, []):
@@ -455,8 +454,9 @@ def _ranges_by_price(draft: dict) -> list[Issue]:
                 for m in marks.value or []:
                     prices.setdefault(str(m), []).append(float(c.value))
     out = []
-    for fid, c in notes.items():
-        if not isinstance(c.value, str) or fid not in prices:
+    for k, note in enumerate(draft.get("footnotes", [])):
+        fid, c = str(note["id"].value) if note.get("id") else None, note.get("text")
+        if c is None or not isinstance(c.value, str) or fid not in prices:
             continue
 
         def swap(m, cited=prices[fid]):
@@ -469,9 +469,8 @@ def _ranges_by_price(draft: dict) -> list[Issue]:
             return f"${_swapped(a)} to ${_swapped(b)}" if inside(swapped) and not inside(read) else m.group(0)
         fixed = _RANGE.sub(swap, c.value)
         if fixed != c.value:
-            path = next(f"footnotes[{k}].text" for k, n in enumerate(draft["footnotes"]) if n.get("text") is c)
-            read, c.value = c.value, fixed
-            out.append(_repaired(c, path, "price range separators as its rows' prices read",
+            c.value = fixed
+            out.append(_repaired(c, f"footnotes[{k}].text", "price range separators as its rows' prices read",
                                  f"footnote {fid}'s price range read with its separators swapped: "
                                  f"the prices of the rows citing it lie in the range only the other way"))
     return out

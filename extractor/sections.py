@@ -212,7 +212,7 @@ def _scanned_city_line(toks: list[Tok], em: float) -> list[Tok]:
         code = re.sub(r"[^A-Za-z0-9]", "", first[-2].text)
         if code != first[-2].text and len(first[-2].text) - len(code) <= 2 and _STATE.match(code.upper()):
             t = first[-2]
-            first[-2] = dataclasses.replace(t, word=dataclasses.replace(t.word, text=code), norm=norm(code))
+            first[-2] = t.retext(code)
     # a line of capitalized words under it is the rest of a city that wrapped ("MOUNTAIN CA 94043"
     # / "VIEW"), not captions
     wrapped = any(all(t.text.isalpha() and t.text[0].isupper() and len(t.text) > 1 for t in ln) for ln in lines[1:])
@@ -231,18 +231,18 @@ def _name_without_dust(toks: list[Tok]) -> list[Tok]:
     if toks and (last := toks[-1]).text.endswith(",") and len(last.text) > 1:
         # no name of the corpus ends with a comma: dust ("Stadlen Tommy,")
         text = last.text[:-1]
-        toks = toks[:-1] + [dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))]
+        toks = toks[:-1] + [last.retext(text)]
     digits = [t for t in toks if any(ch.isdigit() for ch in t.text)]
     person = not any(re.sub(r"[^a-z]", "", t.text.lower()) in COMPANY_WORDS for t in toks)
     if person and len(toks) <= 4 and len(digits) == 1 and len(digits[0].text) == 1 \
             and toks[0] is not digits[0] is not toks[-1]:
         toks = [t for t in toks if t is not digits[0]]
-    toks = [dataclasses.replace(t, word=dataclasses.replace(t.word, text=t.text.rstrip("'")), norm=norm(t.text.rstrip("'")))
-            if len(t.text) > 2 and t.text.endswith("'") and t.text[-2].isalpha() else t for t in toks]
+    toks = [t.retext(t.text.rstrip("'")) if len(t.text) > 2 and t.text.endswith("'") and t.text[-2].isalpha() else t
+            for t in toks]
     if toks and (last := toks[-1]).text.endswith(".") and last.text[:-1].isalpha() and len(last.text) > 3 \
             and last.text[:-1].lower() not in NAME_ABBREVIATIONS:
         text = last.text[:-1]
-        toks = toks[:-1] + [dataclasses.replace(last, word=dataclasses.replace(last.word, text=text), norm=norm(text))]
+        toks = toks[:-1] + [last.retext(text)]
     return toks
 
 

@@ -61,8 +61,8 @@ def respell(word: str, seen: Mapping[str, int] = _NOTHING) -> str | None:
         return None
     low = word.lower()
     words = english_words()
+    mine = max(1, seen.get(low, 0))     # how often the document prints the word as read
     if case is not str.lower:
-        mine = max(1, seen.get(low, 0))
         usual = [c for c in _swaps(low, 1) if seen.get(c, 0) >= max(NAME_MIN, NAME_RATIO * mine)]
         if len(usual) == 1:
             return case(usual[0])
@@ -73,7 +73,6 @@ def respell(word: str, seen: Mapping[str, int] = _NOTHING) -> str | None:
         # one letter for another of a word the document prints often, beyond the usual confusions
         # ("Menger" beside twenty "Merger", "teplacement", "Brighim" beside "Brigham"); not a word
         # in capitals, an abbreviation as often as a name ("BANA" beside "BANK")
-        mine = max(1, seen.get(low, 0))
         found = {w for w, n in seen.items() if n >= max(NAME_MIN, NAME_RATIO * mine) and len(w) == len(low)
                  and sum(a != b for a, b in zip(w, low)) == 1 and (case is not str.lower or w in words)
                  } if case is not str.upper else set()
