@@ -5,9 +5,11 @@ LP", "Class A Common Stock". OCR garbles each copy differently ("By The Founders
 "Class A Common toc", "See Foomote"), so the copies read alike vote: a cell whose text is close
 to one that at least CONSENSUS_MIN other cells of its kind share (and more than share its own)
 takes that text, but only where every word it would change is doubtful: not an English word,
-carrying a character no title has, or read with less than DOUBT_CONF confidence. A word read cleanly stays, so "Class B Common Stock" is never
-made "Class A", nor "Series E Warrant" "Series D" (a letter or number for another is refused
-outright). The caller (ocr_repair.py) lowers the field's fit and lists the change as an issue.
+carrying a character no title has, or read with less than DOUBT_CONF confidence. A word read
+cleanly stays, so "Class B Common Stock" is never made "Class A", nor "Series E Warrant" "Series
+D" (a letter or number for another is refused outright). The same words in another order take
+the order the others read ("Stock Class A Common"). The caller (ocr_repair.py) lowers the
+field's fit and lists the change as an issue.
 
 A filing's footnotes repeat their boilerplate the same way, and vote alike (note_consensus).
 """
@@ -46,7 +48,8 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
             text = c.value
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
-                        and _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c))),
+                        and (_same_words(text, t)
+                             or _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c)))),
                        default=None)
             if best is not None:
                 found.append((path, c, text, best[2]))
@@ -60,6 +63,12 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
                 target = chosen[target]
             out.append((path, c, text, target))
     return out
+
+
+def _same_words(read: str, other: str) -> bool:
+    """The same words in another order ("Stock Class A Common"): a wrapped cell's lines or words
+    put in the wrong order; no two texts of a column of the corpus's truth are."""
+    return sorted(read.split()) == sorted(other.split())
 
 
 def _close(read: str, other: str) -> bool:

@@ -256,3 +256,29 @@ def test_no_filed_mark_is_added_by_the_column_rules_but_the_eight_known():
                        for r in rec.get(sec) or []] for sec in ROW_SECTIONS}
         added += len(column_marks(draft))
     assert added <= 8
+
+
+def test_a_title_read_in_another_order_takes_the_order_its_column_reads():
+    """edgartools-0006 at 150 dpi: a wrapped "Class A Common Stock" came out "Class Common Stock A"
+    and "A Common Stock Class" beside rows that read it in order."""
+    d = _draft(titles=("Class A Common Stock", "Class A Common Stock", "Class A Common Stock", "Class Common Stock A"))
+    assert _fixed(d) == {"non_derivative_transactions[3].security_title": "Class A Common Stock"}
+
+
+def test_no_two_titles_as_filed_are_the_same_words_in_another_order():
+    """The word-order rule changes no filed text: no column of the corpus's truth holds two texts
+    of the same words in different orders."""
+    import json
+    from pathlib import Path
+    from extractor.column_consensus import GROUPS, _same_words
+    from extractor.validate import ROW_SECTIONS
+    root = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    texts, pairs = 0, []
+    for f in sorted(root.glob("**/truth.json")):
+        rec = json.loads(f.read_text())
+        rec = rec.get("record", rec)
+        for group in GROUPS:
+            column = {r[k] for sec in ROW_SECTIONS for r in rec.get(sec) or [] for k in group if r.get(k)}
+            texts += len(column)
+            pairs += [(f.parent.name, a, b) for a in column for b in column if a < b and _same_words(a, b)]
+    assert texts > 800 and pairs == []
