@@ -43,7 +43,7 @@ from .repair import Repair, candidates
 from .values import parse
 from .spelling import WORD, english_words, respell
 from .validate import ROW_SECTIONS, TX_SECTIONS, _expected_ad, validate_record
-from .zip_states import MULTI_WORD_CITIES, US_STATES, ZIP_CODE, state_of_zip
+from .zip_states import MULTI_WORD_CITIES, US_STATES, ZIP_CODE, is_state_code, state_of_zip
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
 MAX_COST = 1.5             # dearest reading a live cross-check may confirm
@@ -558,17 +558,17 @@ def _period_from_transactions(draft: dict) -> list[Issue]:
 
 
 def _state_by_zip(draft: dict) -> list[Issue]:
-    """An owner's state read as two letters that are no state ("OE" for "CA") beside a ZIP code
-    that reads whole: the state the ZIP belongs to (zip_states.py), at a fit of STATE_FIT. EDGAR's
-    codes for other countries hold a digit ("2M", "X0"), so a code of letters is a state's; a
-    foreign code whose digit OCR read as a letter is the risk the lowered fit owns."""
+    """An owner's state read as no code EDGAR has ("OE" or "ses" for "CA") beside a ZIP code that
+    reads whole: the state the ZIP belongs to (zip_states.py), at a fit of STATE_FIT. EDGAR's codes
+    for other countries hold a digit ("2M", "X0"), so a code of letters is a state's; a foreign
+    code whose digit OCR read as a letter is the risk the lowered fit owns."""
     out = []
     for i, owner in enumerate(draft.get("reporting_owners", [])):
         state, zc = owner.get("state"), owner.get("zip_code")
         if state is None or zc is None or not isinstance(zc.value, str) or not isinstance(state.value, str):
             continue
         read = state.value
-        if not (len(read) == 2 and read.isalpha()) or read.upper() in US_STATES:
+        if is_state_code(read):
             continue
         by_zip = state_of_zip(zc.value)
         if by_zip is None:

@@ -439,11 +439,15 @@ def _without_tail_remains(toks: list[Tok], tails: list[str]) -> list[Tok]:
     the exact match ("(speci b elow)", "bel elow)", "(specify helow)"): the longest run of first
     words that reads as part of a tail, TAIL_REMAINS_SCORE or better, and the marks after it."""
     keys = [norm(t).replace(" ", "") for t in tails]
+    fits = lambda text: len(text) >= 4 and max(fuzz.partial_ratio(text, k) for k in keys) >= TAIL_REMAINS_SCORE
     cut, text = 0, ""
     for n, t in enumerate(toks[:TAIL_REMAINS_WORDS], 1):
         text += t.norm
-        if len(text) >= 4 and max(fuzz.partial_ratio(text, k) for k in keys) >= TAIL_REMAINS_SCORE:
+        if fits(text):
             cut = n
+        elif cut == n - 1 and fits(t.norm):
+            # the remains of both tails, one after the other ("below)" "(specity")
+            cut, text = n, t.norm
     # and what is left of it beyond reading: marks alone (") CEO", ">.< Chief Financial Officer",
     # "-"), or a first word closing a parenthesis no word opens ("boon) CEO")
     rest = toks[cut:]

@@ -11,6 +11,17 @@ ZIP_CODE = re.compile(r"^\d{5}(?:-\d{4})?$")     # a US ZIP code, five digits or
 US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
                       "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split())
 
+# EDGAR's codes for other countries and Canada's provinces are two characters, one a digit ("X0"
+# United Kingdom, "2M" Germany, "A6" Ontario): a code of two letters is a US state's
+_FOREIGN_CODE = re.compile(r"^(?:[A-Z][0-9]|[0-9][A-Z])$")
+
+
+def is_state_code(code: str) -> bool:
+    """A code EDGAR can file as an address's state: a US state or territory, or another
+    country's or a Canadian province's code (two characters, one a digit)."""
+    return code in US_STATES or bool(_FOREIGN_CODE.match(code))
+
+
 # (first prefix, last prefix, state) of the ranges; prefixes not listed are unassigned or military
 _RANGES = (
     (5, 5, "NY"), (6, 7, "PR"), (8, 8, "VI"), (9, 9, "PR"), (10, 27, "MA"), (28, 29, "RI"),
