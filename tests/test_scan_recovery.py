@@ -406,6 +406,26 @@ def test_a_title_that_is_part_of_one_its_column_gives_more_often_is_doubted():
     assert flagged == {"rsecbuy-0212"}
 
 
+@pytest.mark.parametrize("shares, underlying, flagged", [
+    (69, 569, True),                 # a leading digit lost (rsecbuy-0242 at 150 dpi, at 0.97)
+    (1323, 1828, False),             # two digits apart: another number
+    (20000, 200000, False),          # a factor of ten: a conversion ratio, as filed
+    (1572, 1572, False),
+])
+def test_a_derivative_amount_and_its_underlying_shares_a_digit_apart_are_doubted(shares, underlying, flagged):
+    from extractor.validate import validate_record
+    row = {"security_title": "Option", "shares": shares, "underlying_security_shares": underlying}
+    codes = {i.code for i in validate_record({"derivative_transactions": [row]})}
+    assert ("underlying_a_digit_apart" in codes) == flagged
+
+
+def test_no_filed_derivative_row_has_its_amount_and_underlying_a_digit_apart():
+    from extractor.validate import validate_record
+    flagged = [f.parent.name for f in sorted(CORPUS.parent.glob("**/truth.json"))
+               if any(i.code == "underlying_a_digit_apart" for i in validate_record(json.loads(f.read_text())))]
+    assert flagged == []
+
+
 def test_a_mark_in_the_cell_before_is_not_the_next_cells_mark():
     """This filing's "5." header is not read, so the holdings column is placed from the template's
     widths, 8 pt left of its border, over the price's "(3)". The mark was taken for the holding's
