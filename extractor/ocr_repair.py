@@ -771,7 +771,9 @@ def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] 
         ok = [r for r in found if not _new(rec, path, r.value, r.marks, current) and _checked(path, c.kind, r.value)]
         if not ok or (len(ok) > 1 and ok[1].cost <= ok[0].cost + 1e-9):
             return None                   # nothing fits, or two readings fit equally well
-        return ok[0], True
+        # a code read out of letters ("pe" -> E, dropping the p): the (A)/(D) beside it rules out
+        # the codes of the other side only, not the others of its own ("J" was filed)
+        return ok[0], not (c.kind == "code" and any(_DROPPED_LETTER.match(e) for e in ok[0].edits))
     best = found[0]
     runner_up = next((r.cost for r in found[1:] if str(r.value) != str(best.value)), None)
     if best.cost > UNCHECKED_MAX_COST or (runner_up is not None and runner_up < best.cost + MARGIN):
@@ -781,6 +783,9 @@ def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] 
     if _new(rec, path, best.value, best.marks, current):
         return None
     return best, False
+
+
+_DROPPED_LETTER = re.compile(r"^dropped '[A-Za-z]'$")
 
 
 def _checked(path: str, kind: str, value) -> bool:

@@ -93,6 +93,22 @@ def test_a_transaction_code_is_repaired_only_where_its_a_d_agrees(monkeypatch):
     assert [i.path for i in _repairs(ex)] == ["non_derivative_transactions[2].transaction_code"]
 
 
+def test_a_code_read_out_of_letters_is_taken_but_not_confirmed(monkeypatch):
+    """"Sx" on a (D) row reads as S by dropping the x: the (A)/(D) rules out P, not another code of
+    its side, so the repair is a warning at a lowered fit (rsecbuy-0251 at 150 dpi: "pe" read E at
+    0.96, where "J" was filed). "$" read for an S is a confusion, and confirmed."""
+    text = _damaged("\tS ⁽⁵⁾\t\t45,348\tD", "\tSx ⁽⁵⁾\t\t45,348\tD")
+    ex = _extract(text, monkeypatch=monkeypatch)
+    assert ex.record.non_derivative_transactions[2].transaction_code == "S"
+    assert [i.severity for i in _repairs(ex)] == ["warning"]
+    dropped = _field(ex, "non_derivative_transactions[2].transaction_code").confidence
+    text = _damaged("\tS ⁽⁵⁾\t\t45,348\tD", "\t$ ⁽⁵⁾\t\t45,348\tD")
+    ex = _extract(text, monkeypatch=monkeypatch)
+    assert ex.record.non_derivative_transactions[2].transaction_code == "S"
+    assert [i.severity for i in _repairs(ex)] == ["info"]
+    assert _field(ex, "non_derivative_transactions[2].transaction_code").confidence > dropped + 0.05
+
+
 def test_a_number_that_breaks_the_roll_forward_is_re_read_by_one_edit(monkeypatch):
     """"59,311" parses (3 for 8, a digit read as another digit) but breaks the roll-forward on both
     sides; of its one-edit readings only 59,811 makes both hold. Guards against leaving a wrong
@@ -349,6 +365,8 @@ def test_every_us_owner_of_the_corpus_has_the_state_its_zip_says():
     ("CA", "10001", "CA"),           # a state stands, even beside another state's ZIP
     ("2M", "53113", "2M"),           # a foreign code (it holds a digit) stands
     ("OE", "940 2", "OE"),           # a ZIP that does not read whole says nothing
+    ("™", "75201", "TX"),            # no code at all ("TM" for "TX" at 150 dpi)
+    ("ses", "94043", "CA"),
 ])
 def test_a_garbled_state_is_taken_from_its_zip(state, zip_code, fixed):
     from extractor.candidate import Cand
