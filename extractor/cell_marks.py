@@ -34,6 +34,7 @@ from .sources.tesswords import ASCENT, DESCENT
 from .values import looks_like
 
 _BARS = re.compile(r"^[|}{\[\]]+$")
+_MARKS_IN = re.compile(r"\(\d{1,3}\)")
 CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 RULE_SHARE = 0.6         # a pixel row (column) this much ink across (down) the cell is a rule
 RAISE = 0.25             # a mark's bottom stands at least this share of a capital above the baseline
@@ -49,6 +50,7 @@ MARK_ALONE_TYPES = {"number", "money", "date"}   # cells a mark may stand in alo
 SIDE_SHARE = 0.4         # a mark alone is read with this share of its word's height added either side
 MARK_ALONE_CHARS = 5     # what OCR makes of a lone "(1)" or "(12)" is at most this long
 STROKE_CONF = 0.5        # ... is taken with this confidence
+MARKS_ONLY_LINES = 2     # a cell of marks alone holds at most this many lines of them
 
 
 def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
@@ -81,6 +83,78 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
         return 0
     row.cells[band.leaf.key] = cleaned + marks + added
     return len(added)
+
+
+def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
+    """A typed cell whose ink is nothing but marks, read line by line as marks: a price or a date
+    told in footnotes prints "(1)(2)(3)" / "(4)(5)(6)" in its cell, over one or two lines, which
+    the page's reading makes a word of junk ('"Df') or loses, and which find_marks does not look
+    at (a mark follows a value). Taken only when every line reads as whole marks, holding every
+    mark the cell already has; the junk words go. `api` is set to one line of mark characters.
+    Returns how many marks were added."""
+    from .assemble import split_cell
+    kind = band.leaf.type
+    toks = row.cells.get(band.leaf.key, [])
+    value, _ids, marks = split_cell(toks, False, flow.em)
+    text = " ".join(t.text for t in value)
+    if kind not in MARK_ALONE_TYPES or (value and looks_like(kind, text)) \
+            or sum(ch.isdigit() for ch in _MARKS_IN.sub("", text)) > 3:
+        return 0                                # a value stands there, read right or wrong
+    off = flow.page_top[page.number]
+    s = page.image_dpi / 72.0
+    top, bottom = row.top - off, row.bottom - off
+    words = value + marks
+    mid = sum(t.x0 + t.x1 for t in words) / (2 * len(words)) if words else (band.x0 + band.x1) / 2
+    left, right = page.cell_edges(mid, top, bottom)
+    if not (band.x0 - flow.em < mid < band.x1 + flow.em):
+        return 0
+    X0, X1 = max(0, int(max(left, band.x0) * s)), min(page.image.width, int(min(right, band.x1) * s) + 1)
+    Y0, Y1 = max(0, int(top * s)), min(page.image.height, int(bottom * s) + 1)
+    if X1 - X0 < 3 or Y1 - Y0 < 3:
+        return 0
+    comps = _ink_components(page, (X0, Y0, X1, Y1))
+    if comps is None:
+        return 0
+    cl, ct, cr, cb = comps
+    cap = flow.em * CAP_PER_EM * s
+    keep = (cb - ct) >= SPECK * cap
+    if not keep.any() or (cb - ct)[keep].max() > MARK_MAX * cap:
+        return 0                                # a glyph of full size: a value stands there
+    # the lines of glyphs, top to bottom
+    order = sorted(np.flatnonzero(keep), key=lambda k: ct[k])
+    lines: list[list[int]] = []
+    for k in order:
+        if lines and ct[k] < max(cb[j] for j in lines[-1]) - 0.3 * (cb[k] - ct[k]):
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    # a mark is two glyphs or more (a blurred "(1" is one), a parenthesis of them at least MARK_MIN
+    # of a capital high
+    lines = [ln for ln in lines if len(ln) >= 2 and max(cb[ln] - ct[ln]) >= MARK_MIN * cap]
+    if not lines or len(lines) > MARKS_ONLY_LINES:
+        return 0
+    taken = [_box_px(t.word.bbox, s, X0, Y0) for t in marks]
+    covered = lambda ln, b: b[1] <= (min(ct[ln]) + max(cb[ln])) / 2 <= b[3] and b[0] < max(cr[ln]) and min(cl[ln]) < b[2]
+    if all(any(covered(ln, b) for b in taken) for ln in lines):
+        return 0                                # every line's marks already read
+    pad = max(2, round(page.image_dpi / 100))
+    read: list[tuple[str, float, BBox]] = []
+    for ln in lines:
+        box = (X0 + min(cl[ln]) - pad, Y0 + min(ct[ln]) - pad, X0 + max(cr[ln]) + 2 * pad, Y0 + max(cb[ln]) + pad)
+        got = _reread(api, page.image, box, page.image_dpi, READ_HEIGHTS[0])
+        if not got or not _MARK.match(got[0]) or "(0)" in got[0] or len(got[0]) < len(ln):
+            return 0                            # every line whole marks, no glyph unread, or nothing is taken
+        read.append((got[0], max(got[1], MIN_MARK_CONF) * FOUND_CONF, BBox(box[0] / s, box[1] / s, box[2] / s, box[3] / s)))
+    ids = [m for text, _c, _b in read for m in re.findall(r"\d+", text)]
+    have = {m for t in marks for m in re.findall(r"\d+", t.text)}
+    if not have <= set(ids) or len(set(ids)) <= len(have) or [int(m) for m in ids] != sorted({int(m) for m in ids}):
+        return 0                                # a run of marks counts up (a misread digit breaks it)
+    line = (value or marks or [None])[0]
+    i, ln_no = (line.i, line.line) if line is not None else (-1, -1)
+    new = [Tok(i, Word(text, bb, page.number, conf=conf, sup=True), norm(text), bb.x0, bb.top + off, bb.x1,
+               bb.bottom + off, ln_no) for text, conf, bb in read]
+    row.cells[band.leaf.key] = new
+    return len(set(ids)) - len(have)
 
 
 def _misread_mark(text: str) -> bool:

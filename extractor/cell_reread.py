@@ -26,7 +26,7 @@ import dataclasses
 
 import regex as re
 
-from .cell_marks import STROKE_CONF, STROKE_WIDTH, find_marks   # a lone "I" is read from its stroke as a "1" is
+from .cell_marks import STROKE_CONF, STROKE_WIDTH, find_marks, marks_only   # a lone "I" is read from its stroke as a "1" is
 from .flow import Tok, norm, wrapped_at
 from .geometry import BBox
 from .grid import Band, Row
@@ -90,6 +90,7 @@ def reread_cells(lay: Layout) -> int:
     with tesseract(PSM_LINE, MARK_CHARS) as api:
         for page, band, row in cells:
             changed += find_marks(api, lay.flow, page, band, row)
+            changed += marks_only(api, lay.flow, page, band, row)
         for page, band, row in cells:
             if band.leaf.type == "text":
                 _drop_junk(row, band)
