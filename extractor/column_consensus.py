@@ -48,7 +48,7 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
             text = c.value
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
-                        and (_same_words(text, t)
+                        and (_same_words(text, t) or _junk_after(text, t)
                              or _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c)))),
                        default=None)
             if best is not None:
@@ -69,6 +69,23 @@ def _same_words(read: str, other: str) -> bool:
     """The same words in another order ("Stock Class A Common"): a wrapped cell's lines or words
     put in the wrong order; no two texts of a column of the corpus's truth are."""
     return sorted(read.split()) == sorted(other.split())
+
+
+_JUNK_WORD = re.compile(r"^(?=.*[^A-Za-z0-9])(?!(?:.*[A-Za-z]){2})\S{1,4}$|^[a-z]{1,3}$")   # "i}", "!®", "oe"
+_MARK_REMAINS = re.compile(r"[^\w\s,.;:&'-]")    # a character no text ends with, of a misread mark
+
+
+def _junk_after(read: str, other: str) -> bool:
+    """The text the others read with what OCR made of the cell's marks after it ("See Footnote coy
+    i}", "See Footnote!® oe" for "See Footnote" and its "(2)(3)"): short words of symbols (one
+    letter at most) or of at most three small letters, one of them a symbol no text ends with. A
+    word a name ends with ("II", "LP", "Jr", "A", ", Inc.") is none of these."""
+    if not read.startswith(other) or read == other:
+        return False
+    rest = read[len(other):]
+    if rest[0].isalnum():
+        return False                    # the text's last word read on ("Footnotes")
+    return bool(_MARK_REMAINS.search(rest)) and all(_JUNK_WORD.match(w) for w in rest.split())
 
 
 def _close(read: str, other: str) -> bool:
@@ -117,8 +134,8 @@ def _doubtful(word: str) -> bool:
     return letters.lower() not in english_words()
 
 
-def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
-    """(path, cand, marks to add) for each cell that lacks footnote marks the other cells of its
+def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...], float]]:
+    """(path, cand, marks to add, share of the value's cells that read them so) for each cell that lacks footnote marks the other cells of its
     column with the same value carry: at least CONSENSUS_MIN of them, more than half of all that
     value's cells, agree on the marks. A filing footnotes a repeated value the same way (the
     corpus's truth: 8 of 1,298 such text cells differ from their text's majority; of the typed
@@ -142,12 +159,12 @@ def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...]]]:
                 usual, n = counts.most_common(1)[0]
                 for path, c, marks in same:
                     if usual and n >= CONSENSUS_MIN and 2 * n > len(same) and set(marks) < set(usual):
-                        out.append((path, c, tuple(m for m in usual if m not in marks)))
+                        out.append((path, c, tuple(m for m in usual if m not in marks), n / len(same)))
                     elif marks and (whole := _whole_run(marks, counts)) is not None:
                         # part of a run of marks read ("(1)" of "(1)(2)(3)(4)"): the whole run, as
                         # at least two cells of the value read it (an empty cell needs the
                         # majority)
-                        out.append((path, c, tuple(m for m in whole if m not in marks)))
+                        out.append((path, c, tuple(m for m in whole if m not in marks), counts[whole] / len(same)))
     return out
 
 

@@ -245,6 +245,7 @@ _NO_FINAL_PERIOD = re.compile(r"(?<=(?:\S+\s){3,})([A-Za-z]*[a-z]{2})$")
 RANGE_MAX_COST = 1.0      # the dearest reading a footnote's price range may confirm (_prices_by_range)
 PRICE_SPREAD = 20         # a price this many times its column's median is of another magnitude ...
 PRICE_NEAR = 1.5          # ... and a reading within this factor of that median is the price (_prices_by_column)
+MARKS_FEW_FIT = 0.6       # marks a column's minority of the value's cells read (_marks_by_column)
 PRICE_FIT = 0.7           # a price read again by its column or as "$0" (_prices_by_column, _dollar_zero)
 MONEY_FIELDS = ("price_per_share", "conversion_or_exercise_price")
 _DOLLAR_ZERO = re.compile(r"^[538Ss]0$")
@@ -686,11 +687,13 @@ def _marks_by_column(draft: dict, rec: dict) -> list[Issue]:
     """Footnote marks a cell lacks that its column's other cells of the same value (or empty too)
     carry (column_consensus.column_marks); the marks' fit drops, and each addition is an issue."""
     out = []
-    for path, c, marks in column_marks(draft):
+    for path, c, marks, share in column_marks(draft):
         _add_marks(draft, rec, path, c, marks)
         row, field = _slot(draft, path)
         mc = row["footnote_ids"][field]
-        mc.fit = min(mc.fit, 0.8)
+        # the marks most of the value's cells read, or a run fewer read whole while the others
+        # read it in pieces ("(1)(2)(4)", "(1)(4)", "(2)(4)" of a filed "(1)(2)(3)(4)")
+        mc.fit = min(mc.fit, 0.8 if share > 0.5 else MARKS_FEW_FIT)
         same = "empty" if c.value is None else repr(c.value)
         mc.notes.append(f"{REPAIR_NOTE}marks {', '.join(marks)} as the column's other {same} cells")
         out.append(Issue(code="ocr_repair", severity="warning", path=f"{path.rsplit('.', 1)[0]}.footnote_ids.{field}",
