@@ -48,7 +48,7 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
             text = c.value
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
-                        and (_same_words(text, t) or _junk_after(text, t)
+                        and (_same_words(text, t) or _junk_after(text, t) or _cut_short(text, t)
                              or _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c)))),
                        default=None)
             if best is not None:
@@ -86,6 +86,16 @@ def _junk_after(read: str, other: str) -> bool:
     if rest[0].isalnum():
         return False                    # the text's last word read on ("Footnotes")
     return bool(_MARK_REMAINS.search(rest)) and all(_JUNK_WORD.match(w) for w in rest.split())
+
+
+# words no title or nature of ownership ends with (none of the corpus's 2,900-odd does)
+_DANGLING = frozenset("see by the of and or for to in on an with from at".split())
+
+
+def _cut_short(read: str, other: str) -> bool:
+    """The start of the text the others read, stopping at a word no text ends with ("See" of "See
+    Footnote", "By The" of "By The Founders Fund IV, LP"): the rest was lost."""
+    return other.startswith(read + " ") and read.split()[-1].lower() in _DANGLING
 
 
 def _close(read: str, other: str) -> bool:

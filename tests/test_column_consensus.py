@@ -325,3 +325,24 @@ def test_marks_a_minority_of_the_values_cells_read_are_added_less_surely():
     rows = [row(["1", "2", "4"]), row(["1"]), row(["1", "4"]), row(["1", "4"]), row(["2", "4"])]
     [(path, _c, marks, share)] = column_marks({"non_derivative_transactions": rows})
     assert path.endswith("[1].nature_of_ownership") and marks == ("4",) and share == 0.4
+
+
+@pytest.mark.parametrize("column, read, fixed", [
+    ("See Footnote", "See", "See Footnote"),        # rsecbuy-0170 at 150 dpi, twice: the rest lost
+    ("By The Founders Fund IV, LP", "By The", "By The Founders Fund IV, LP"),
+    ("Class A Common Stock", "Class A", None),      # a whole text may be the start of another
+])
+def test_a_text_cut_short_at_a_word_no_text_ends_with_takes_its_columns_text(column, read, fixed):
+    d = _draft(column, column, column, read)
+    assert _fixed(d).get("non_derivative_transactions[3].nature_of_ownership") == fixed
+
+
+def test_no_filed_title_or_nature_ends_with_a_word_no_text_ends_with():
+    import json
+    from pathlib import Path
+    from extractor.column_consensus import _DANGLING, GROUPS
+    from extractor.validate import ROW_SECTIONS
+    root = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    ends = [r[k] for f in sorted(root.glob("**/truth.json")) for rec in [json.loads(f.read_text())]
+            for sec in ROW_SECTIONS for r in rec.get("record", rec).get(sec) or [] for g in GROUPS for k in g if r.get(k)]
+    assert len(ends) > 2000 and not [e for e in ends if e.split()[-1].lower() in _DANGLING]
