@@ -275,6 +275,11 @@ WORDY_RULES: tuple[TextRule, ...] = (
 # a company's name: a period read for the comma before its suffix ("Abacus Life. Inc."; the
 # corpus's names have ". Inc" only after "Co", an abbreviation, which keeps its period)
 NAME_RULES: tuple[TextRule, ...] = (("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))), LLC_RULE)
+# a function word read with a capital in mid-sentence ("or any Of his", "separate price Within the",
+# "Column 4 Is a"): after a word in small letters or a number, the corpus's 1,525 footnotes and
+# remarks never capitalize one ("By:" of a signature block does follow one, and is not listed)
+_CAPITAL_FUNCTION_WORD = re.compile(r"(?<![\w.])([a-z0-9][a-z0-9,]* )(Of|Is|Within|To|And|Or|In|On|At|For|From|With"
+                                    r"|As|That|Its|Be|Are|Was|Were|An)\b")
 PROSE_RULES: tuple[TextRule, ...] = (
     ("space in an amount", _SPLIT_AMOUNT, lambda m: m.group(1)),
     ("period", _TITLE_NO_PERIOD, lambda m: m.group(1) + "."),
@@ -299,6 +304,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("decimal point", _SHORT_GROUP, lambda m: f"{m.group(1)}.{m.group(2)}"),
     ("separator", _RANGE, _fix_range),
     ("space", _MERGED_THE, lambda m: " ".join(g for g in m.groups() if g)),
+    ("small letter", _CAPITAL_FUNCTION_WORD, lambda m: m.group(1) + m.group(2).lower()),
     LLC_RULE,
 ) + WORDY_RULES
 # a street number or suite read with a digit as its look-alike letter ("SUITE S00", "1O1"): a word

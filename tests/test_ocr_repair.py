@@ -336,6 +336,10 @@ def test_no_signature_as_filed_is_changed_by_the_signature_rules():
     ("a Rule 1055-1 trading plan.", "a Rule 10b5-1 trading plan."),
     ("of Tesla, Inc, or its subsidiaries.", "of Tesla, Inc. or its subsidiaries."),
     ("b. Knight Services, Inc, Related Party.", "b. Knight Services, Inc, Related Party."),
+    # a function word read with a capital in mid-sentence; after a sentence, a name or "By:" it stays
+    ("or any Of his trusts; Column 4 Is a price.", "or any of his trusts; Column 4 is a price."),
+    ("the Trust. In addition, Bank Of America, its partner, By: /s/ X.",
+     "the Trust. In addition, Bank Of America, its partner, By: /s/ X."),
 ])
 def test_footnote_spaces_and_final_period(read, fixed):
     """Small print loses narrow spaces ('ofthe') and a last period. Neither merged shape is a
