@@ -751,7 +751,8 @@ def _repair_marks(draft: dict, rec: dict) -> list[Issue]:
             continue
         c.value = sorted(set(fixed), key=int)
         # a digit taken for a parenthesis is a guess the resolving footnote only half confirms
-        skipped = len("".join(c.value)) < len("".join(str(v) for v in fixed_from))
+        # (counted before a repeated id is merged: "(1)(12)" -> (1)(2) skips none)
+        skipped = len("".join(fixed)) < len("".join(str(v) for v in fixed_from))
         c.fit = min(c.fit, SKIP_FIT if skipped else 0.8)
         c.notes.append(f"{REPAIR_NOTE}{', '.join(changed)}")
         row, field = _slot(rec, path.replace(".footnote_ids.", "."))

@@ -218,6 +218,23 @@ def test_marks_run_together_split_only_around_a_misread_parenthesis():
     assert split_marks("44", known) == ["4"]
 
 
+@pytest.mark.parametrize("read, fixed, fit", [
+    (["1", "12"], ["1", "2"], 0.8),     # "(1)(12)": a repeated id merged, no parenthesis guessed
+    (["243"], ["2", "3"], 0.4),         # the 4 taken for ")(": a guess (SKIP_FIT)
+])
+def test_a_split_run_of_marks_is_a_guess_only_where_a_digit_was_taken_for_a_parenthesis(read, fixed, fit):
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _repair_marks
+    from extractor.output import LISTS, SCALARS
+    marks = Cand(list(read), kind="marks")
+    draft = {**{k: Cand(None) for k in SCALARS}, "issuer": {"name": Cand(None), "trading_symbol": Cand(None)},
+             **{sec: [] for sec in LISTS}, "remarks": Cand(None), "signatures": []}
+    draft["non_derivative_transactions"] = [{"shares": Cand(None), "footnote_ids": {"shares": marks}}]
+    rec = {"footnotes": [{"id": str(i)} for i in range(1, 4)], "non_derivative_transactions": [{"footnote_ids": {}}]}
+    _repair_marks(draft, rec)
+    assert marks.value == fixed and marks.fit == fit
+
+
 def test_an_unreadable_box_3_is_the_earliest_transaction_date():
     """A Form 4's box 3 is the date of its earliest transaction; a scan's "ete" there left the
     period of report null. It takes that date, flagged, with a lowered fit."""
