@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .flow import Flow, Tok
+import regex as re
+from rapidfuzz import fuzz
+
+from .flow import Flow, Tok, norm
 from .grid import Band, Grid, Header, build_rows, read_header, refine_sub_edges
 from .match import Hit, Matcher
 from .text_columns import better_bands
@@ -123,6 +126,8 @@ def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
         lay.captions[table_id] = cap
         lay.stops.append((cap.top, "caption", cap))
         lay.used |= cap.ids
+    if flow.doc.is_ocr:
+        _garbled_notes_heading(lay, margin)
     box1 = template.boxes_by_parser("name_address")
     owner_hits = sorted(matcher.find(box1[0].labels, min_score=0.8), key=lambda h: h.top) if box1 else []
     first_caption = min((c.top for c in lay.captions.values()), default=float("inf"))
@@ -143,6 +148,35 @@ def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
     if not lay.grids and lay.captions:
         lay.after_tables = max(c.bottom for c in lay.captions.values())
     return lay
+
+
+_NOTE_ONE = re.compile(r"^(?:1[.,]|\(1\))")
+_NOTE_TWO = re.compile(r"^(?:2[.,]|\(2\))")
+HEADING_WORDS = 4         # a garbled heading line holds at most this many words ("Exp ion of")
+
+
+def _garbled_notes_heading(lay: Layout, margin: dict[int, float]) -> None:
+    """Scans: "Explanation of Responses:" read past matching ("Exp ion of", where the table's last
+    rule runs close above it), so the notes would be read as a row of the table above. When no
+    notes heading was found after the last table caption, the short line at the left margin right
+    above a note "1." (followed by a note "2." further down) is taken for it."""
+    em = lay.flow.em
+    captions = [top for top, kind, _h in lay.stops if kind == "caption"]
+    if not captions or any(kind == "footnotes" and top > max(captions) for top, kind, _h in lay.stops):
+        return
+    lines = [ln for ln in lay.flow.lines if ln.top > max(captions) and ln.toks]
+    at_margin = lambda ln: ln.toks[0].x0 <= margin.get(ln.page, 0.0) + 1.5 * em
+    # a table's first column is numbered 1 too ("1. Title of Derivative Security")
+    firsts = [norm(label) for table in lay.template.tables for label in table.columns[0].labels]
+    for k, ln in enumerate(lines[1:], 1):
+        if not (at_margin(ln) and _NOTE_ONE.match(ln.toks[0].text)) \
+                or max(fuzz.partial_ratio(norm(ln.text), f) for f in firsts) >= 80:
+            continue
+        above = lines[k - 1]
+        if any(at_margin(later) and _NOTE_TWO.match(later.toks[0].text) for later in lines[k + 1:]) \
+                and at_margin(above) and len(above.toks) <= HEADING_WORDS:
+            lay.stops.append((above.top, "footnotes", Hit(lay.template.sections.footnotes[0], list(above.toks), 0.5)))
+            return
 
 
 def _find_boxes(lay: Layout, owner_hits: list[Hit], first_caption: float) -> None:

@@ -973,3 +973,13 @@ def test_a_cell_of_marks_alone_is_read_as_marks():
     assert sum(right) >= 6
     for sec, i in rows:
         assert set(got[sec][i]["footnote_ids"].get("price_per_share") or []) <= set(want[sec][i]["footnote_ids"]["price_per_share"])
+
+
+def test_notes_under_a_garbled_heading_are_notes_not_a_table_row():
+    """form4-variants' rsecbuy-0222 at 300 dpi: 'Explanation of Responses:' right under the empty
+    Table II's header was read 'Exp ion of', so the ten notes came out as one row of Table II and
+    no footnote was found. The short line above a note '1.' (a note '2.' further down) heads them."""
+    rec = extract(str(CORPUS.parent / "form4-variants" / "rsecbuy-0222" / "scan-300.pdf")).record.model_dump(mode="json")
+    assert rec["derivative_holdings"] == [] and rec["derivative_transactions"] == []
+    assert [f["id"] for f in rec["footnotes"]] == [str(i) for i in range(1, 11)]
+    assert rec["footnotes"][7]["text"].startswith("Represents shares held directly by the Trust.")
