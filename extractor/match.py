@@ -20,6 +20,7 @@ from .flow import Flow, Tok, norm
 START_CUTOFF = 75         # a label's first word is looked for among words this close (rapidfuzz ratio) ...
 LONG_WORD, LONG_START_CUTOFF = 8, 70   # ... or this close for a word this long
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
+MIN_CHAR_EM = 0.4         # a word is at least this many em wide a character
 MAX_LINE_STEP_EM = 3.6    # widest vertical gap (in em) between lines of one wrapped label (text dumps add blank lines)
 DEFAULT_MIN_SCORE = 0.8
 # Glyphs OCR takes for one another. A label of a few characters has no letters to spare for the
@@ -132,7 +133,12 @@ class Matcher:
             right = line.toks[pos + 1] if pos + 1 < len(line.toks) else None
             # the gap is in the label's own size: a bold caption's spaces are wider than body text's
             size = max(em, toks[-1].bottom - toks[-1].top)
-            if right is not None and (right.x0 - toks[-1].x1 > MAX_GAP_EM * size or (within and not within(right))):
+            end = toks[-1].x1
+            if self.ocr:
+                # OCR's box of a bold word may cover its first letters only ("Table" 9 pt wide in a
+                # 10 pt caption, the "II" after it 15 pt on): it ends no sooner than its letters would
+                end = max(end, toks[-1].x0 + MIN_CHAR_EM * size * len(toks[-1].text))
+            if right is not None and (right.x0 - end > MAX_GAP_EM * size or (within and not within(right))):
                 right = None
             down = self._next_in_column(line.i, bottom, col_x0, col_x1, within)
             if right is None and down is None:

@@ -983,3 +983,13 @@ def test_notes_under_a_garbled_heading_are_notes_not_a_table_row():
     assert rec["derivative_holdings"] == [] and rec["derivative_transactions"] == []
     assert [f["id"] for f in rec["footnotes"]] == [str(i) for i in range(1, 11)]
     assert rec["footnotes"][7]["text"].startswith("Represents shares held directly by the Trust.")
+
+
+def test_a_caption_whose_first_word_ocr_boxed_short_is_still_found():
+    """form4-variants' rsecbuy-0341 at 150 dpi: Tesseract boxed the bold 'Table' of 'Table II -
+    Derivative Securities ...' 9 pt wide, leaving 15 pt to the 'II': too wide a gap for one label,
+    so Table II's caption was not found and its rows came out as Table I's. A word's box now ends
+    no sooner than its letters would."""
+    rec = extract(str(CORPUS.parent / "form4-variants" / "rsecbuy-0341" / "scan-150.pdf")).record.model_dump(mode="json")
+    assert len(rec["non_derivative_transactions"]) == 18 and len(rec["derivative_transactions"]) == 5
+    assert all(r["security_title"] == "Common Stock" for r in rec["non_derivative_transactions"])
