@@ -159,7 +159,8 @@ def _garbled_notes_heading(lay: Layout, margin: dict[int, float]) -> None:
     """Scans: "Explanation of Responses:" read past matching ("Exp ion of", where the table's last
     rule runs close above it), so the notes would be read as a row of the table above. When no
     notes heading was found after the last table caption, the short line at the left margin right
-    above a note "1." (followed by a note "2." further down) is taken for it."""
+    above a note "1." is taken for it when a note "2." follows further down or the line starts
+    with the heading's first letters."""
     em = lay.flow.em
     captions = [top for top, kind, _h in lay.stops if kind == "caption"]
     if not captions or any(kind == "footnotes" and top > max(captions) for top, kind, _h in lay.stops):
@@ -173,9 +174,12 @@ def _garbled_notes_heading(lay: Layout, margin: dict[int, float]) -> None:
                 or max(fuzz.partial_ratio(norm(ln.text), f) for f in firsts) >= 80:
             continue
         above = lines[k - 1]
-        if any(at_margin(later) and _NOTE_TWO.match(later.toks[0].text) for later in lines[k + 1:]) \
+        label = lay.template.sections.footnotes[0]
+        # the heading's first letters read ("Expl ion of R"), or more notes follow
+        head = len(above.toks[0].norm) >= 3 and norm(label).startswith(above.toks[0].norm.rstrip(".:"))
+        if (head or any(at_margin(later) and _NOTE_TWO.match(later.toks[0].text) for later in lines[k + 1:])) \
                 and at_margin(above) and len(above.toks) <= HEADING_WORDS:
-            lay.stops.append((above.top, "footnotes", Hit(lay.template.sections.footnotes[0], list(above.toks), 0.5)))
+            lay.stops.append((above.top, "footnotes", Hit(label, list(above.toks), 0.5)))
             return
 
 

@@ -983,6 +983,10 @@ def test_notes_under_a_garbled_heading_are_notes_not_a_table_row():
     assert rec["derivative_holdings"] == [] and rec["derivative_transactions"] == []
     assert [f["id"] for f in rec["footnotes"]] == [str(i) for i in range(1, 11)]
     assert rec["footnotes"][7]["text"].startswith("Represents shares held directly by the Trust.")
+    # one note only, under 'Expl ion of R': the heading's first letters say what the line is
+    rec = extract(str(CORPUS.parent / "form4-variants" / "rsecbuy-0493" / "scan-300.pdf")).record.model_dump(mode="json")
+    assert [f["id"] for f in rec["footnotes"]] == ["1"] and rec["derivative_holdings"] == []
+    assert [r["security_title"] for r in rec["derivative_transactions"]] == ["Class B common stock"]
 
 
 def test_a_caption_whose_first_word_ocr_boxed_short_is_still_found():
