@@ -123,6 +123,8 @@ _FINAL_COMMA = re.compile(r",$")
 _PREPOSITION_COMMA = re.compile(r"\b([Bb]y|[Ff]or|[Oo]f|[Ii]n|[Aa]s|[Tt]o|[Oo]n),(?= )")
 # no signature of the 485 ends with a comma: one read there is an abbreviation's period ("Jr,") or dust
 _SIGNATURE_END = re.compile(r"\b(\w+\)?),$")
+# ... nor with a word of marks alone ('Devin Whatley "': a piece of the date beside it, or dust)
+_SIGNATURE_DUST = re.compile(r"(?<=\S)\s+[^\w\s]+$")
 # Amounts in running text: "$0,0001" and "$8,786,700,61" are no thousands grouping, so their last
 # comma is a decimal point; a price range "$183,005 to $183.94" runs low to high within RANGE_SPAN
 # (all 389 ranges of the corpus's footnotes do), which decides which separator was misread.
@@ -261,6 +263,7 @@ SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("conformed signature", _CONFORMED, lambda m: None if m.group(0) == "/s/" else "/s/"),
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
     ("comma", _PREPOSITION_COMMA, lambda m: m.group(1)),
+    ("dust", _SIGNATURE_DUST, lambda m: ""),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
     ("attorney-in-fact", _ATTORNEY_IN_FACT, _attorney_in_fact),
     LLC_RULE,

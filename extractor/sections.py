@@ -625,7 +625,8 @@ def _signatures(lay: Layout) -> tuple[list[dict], float]:
     # 449993", "weiate ere" for a date; the names wrap short of that column); a text dump's
     # columns shift, so there only a date's shape counts
     date_x0 = date_cap.x0 - 0.5 * em if date_cap is not None and flow.doc.is_ocr else float("inf")
-    is_date = lambda t: _is_date(t) or t.x0 >= date_x0
+    # (not a lone mark: a date centred between two name lines is cut in two, '20/2023' and '"')
+    is_date = lambda t: _is_date(t) or (t.x0 >= date_x0 and any(ch.isalnum() for ch in t.text))
     block: list[Tok] = []
     prev_top, prev_was_date, prev_page = cap.top, False, cap.first.page
     for ln in reversed([ln for ln in flow.lines if heading_bottom < ln.cy < cap.top]):

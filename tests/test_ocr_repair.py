@@ -299,8 +299,9 @@ def test_a_price_outside_its_footnotes_range_is_read_again_into_it():
     ("as attorney in fact for", "as attorney in fact for"),
     ("/s/ Steven Weiser (as attorney-in fact on behalf", "/s/ Steven Weiser (as attorney-in fact on behalf"),
     ("/s/ J. Yardley, Attorney in-fact", "/s/ J. Yardley, Attorney in-fact"),
-    # too far gone to say: left for review
-    ("/s/ Jamison Yardley, Attorney-ee ss %", "/s/ Jamison Yardley, Attorney-ee ss %"),
+    # too far gone to say: left for review (less a last word of marks alone, which no signature ends with)
+    ("/s/ Jamison Yardley, Attorney-ee ss %", "/s/ Jamison Yardley, Attorney-ee ss"),
+    ('/s/ Matt Hemington, Attorney-in-Fact for Devin Whatley "', "/s/ Matt Hemington, Attorney-in-Fact for Devin Whatley"),
     # "/s/" read with its first slash as a letter, a comma after a closing parenthesis, "LLG"
     ("és/ David Kling as attorney-in-fact", "/s/ David Kling as attorney-in-fact"),
     ("/s/ Steven Weiser (as attorney-in fact, individually),", "/s/ Steven Weiser (as attorney-in fact, individually)"),

@@ -997,3 +997,12 @@ def test_a_caption_whose_first_word_ocr_boxed_short_is_still_found():
     rec = extract(str(CORPUS.parent / "form4-variants" / "rsecbuy-0341" / "scan-150.pdf")).record.model_dump(mode="json")
     assert len(rec["non_derivative_transactions"]) == 18 and len(rec["derivative_transactions"]) == 5
     assert all(r["security_title"] == "Common Stock" for r in rec["non_derivative_transactions"])
+
+
+def test_a_date_cut_in_two_beside_a_wrapped_signature_is_one_signature():
+    """form4-variants' rsecbuy-0855 at 300 dpi: the date centred beside '/s/ Matt Hemington,
+    Attorney-in-' / 'Fact for Devin Whatley' was read '20/2023' on the first line and '"' on the
+    second, and the quote, standing in the date column, made a second signature ('Fact for Devin
+    Whatley', at 0.98)."""
+    rec = extract(str(CORPUS.parent / "form4-variants" / "rsecbuy-0855" / "scan-300.pdf")).record.model_dump(mode="json")
+    assert [s["name"] for s in rec["signatures"]] == ["/s/ Matt Hemington, Attorney-in-Fact for Devin Whatley"]
