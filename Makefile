@@ -18,7 +18,11 @@ demo: venv
 test: venv
 	$(BIN)/pytest -q
 
+# The package's bytecode, compiled ahead: an environment with PYTHONDONTWRITEBYTECODE set (CI
+# images often are) would otherwise compile every module again in each `extract` process (~60 ms
+# of a 0.3 s cold start). Only what changed is compiled again; a stale file is never used.
 venv: $(STAMP_PY)
+	@$(BIN)/python -m compileall -q extractor
 
 # System packages: Tesseract for scans, Chromium for the review page's browser test.
 $(STAMP_SYS):
