@@ -32,6 +32,7 @@ from .geometry import BBox
 from .grid import Band, Row
 from .layout import Layout
 from .page import Page, Word
+from .sources.imageprep import grey_percentile
 from .sources.marks import MARK_CHARS
 from .sources.ocr import STRAIGHT_QUOTES
 from .sources.tesswords import ASCENT, DESCENT, QUOTES
@@ -313,7 +314,7 @@ def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: flo
     if X1 - X0 < 3 or Y1 - Y0 < 3:
         return None
     a = np.array(page.image.crop((X0, Y0, X1, Y1)))
-    paper = np.uint8(np.percentile(a, 90))
+    paper = np.uint8(grey_percentile(a, 90))
     ink = a < paper * INK_SHARE
     rule_rows = _longest_runs(ink) > RULE_ROW_SHARE * ink.shape[1]
     for b in mark_boxes:                     # the cell's footnote marks keep their own words
@@ -379,7 +380,7 @@ def _lone_stroke(img) -> bool:
     import cv2
     import numpy as np
     a = np.asarray(img)
-    ink = (a < np.percentile(a, 90) * INK_SHARE).astype(np.uint8)
+    ink = (a < grey_percentile(a, 90) * INK_SHARE).astype(np.uint8)
     n, _labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     big = [k for k in range(1, n) if st[k, cv2.CC_STAT_HEIGHT] >= 0.5 * max(st[1:, cv2.CC_STAT_HEIGHT])]
     return len(big) == 1 and st[big[0], cv2.CC_STAT_WIDTH] <= STROKE_WIDTH * st[big[0], cv2.CC_STAT_HEIGHT]

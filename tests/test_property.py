@@ -243,3 +243,14 @@ def test_text_rendering_reads_back_as_the_same_record(rec, style):
     got = read_back(rec, style)
     diffs = differences(page_view(rec), page_view(got), was="rendered", now="read")
     assert not diffs, "the record read back differs from the one rendered:\n  " + "\n  ".join(diffs[:25])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 255), min_size=1, max_size=400), st.sampled_from([3, 50, 75, 90, 97]))
+def test_grey_percentile_is_numpys_to_the_bit(levels, q):
+    """The page's paper level is taken from the grey levels' histogram, not a sort (imageprep):
+    it must give np.percentile's value exactly, or a rule mask would move by a pixel."""
+    import numpy as np
+    from extractor.sources.imageprep import grey_percentile
+    a = np.array(levels, dtype=np.uint8).reshape(1, -1)
+    assert grey_percentile(a, q) == float(np.percentile(a, q))

@@ -36,11 +36,25 @@ def to_grey(img: Image.Image) -> Image.Image:
     return img.convert("L")
 
 
+def grey_percentile(a: np.ndarray, q: float) -> float:
+    """np.percentile(a, q) of 8-bit grey levels, the same value to the bit (linear interpolation
+    between the two order statistics round the rank), from the levels' histogram: a pass over the
+    pixels, not a partial sort of them (10x faster on a page, and it is taken ~100 times a page)."""
+    counts = np.bincount(a.ravel(), minlength=256)
+    rank = (a.size - 1) * (q / 100.0)                   # numpy's virtual index, as it computes it
+    lo = int(np.floor(rank))
+    below = np.cumsum(counts)
+    v_lo, v_hi = (float(v) for v in np.searchsorted(below, [lo + 1, min(lo + 2, a.size)]))
+    t = rank - lo
+    # numpy's lerp, from the nearer end
+    return v_hi - (v_hi - v_lo) * (1 - t) if t >= 0.5 else v_lo + (v_hi - v_lo) * t
+
+
 def dark(grey: Image.Image, share: float = 0.75) -> np.ndarray:
     """Ink mask of a greyscale page: darker than `share` of the paper's brightness (the page's
     bright level, robust to a grey background and noise)."""
     a = np.asarray(grey)
-    paper = np.percentile(a[::4, ::4], 90)
+    paper = grey_percentile(a[::4, ::4], 90)
     return a < paper * share
 
 
@@ -48,7 +62,7 @@ def crop_ink(grey: Image.Image, box: tuple[int, int, int, int], share: float = 0
     """Ink mask of a region of a greyscale page, against the region's own paper level (its 90th
     percentile: a cell or a checkbox's slot, where the page's level would miss faint print)."""
     a = np.asarray(grey.crop(box))
-    return a < float(np.percentile(a, 90)) * share if a.size else np.zeros(a.shape, dtype=bool)
+    return a < grey_percentile(a, 90) * share if a.size else np.zeros(a.shape, dtype=bool)
 
 
 def _dark_pixels(grey: Image.Image, dpi: float) -> tuple[np.ndarray, np.ndarray]:
