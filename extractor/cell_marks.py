@@ -103,11 +103,9 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
     off = flow.page_top[page.number]
     s = page.image_dpi / 72.0
     top, bottom = row.top - off, row.bottom - off
-    words = value + marks
-    mid = sum(t.x0 + t.x1 for t in words) / (2 * len(words)) if words else (band.x0 + band.x1) / 2
-    left, right = page.cell_edges(mid, top, bottom)
-    if not (band.x0 - flow.em < mid < band.x1 + flow.em):
-        return 0
+    # the cell between the rules round its column's middle (the junk words may reach over the
+    # rule into the cell before: '"Df' is its "D" and the marks read as one word)
+    left, right = page.cell_edges((band.x0 + band.x1) / 2, top, bottom)
     X0, X1 = max(0, int(max(left, band.x0) * s)), min(page.image.width, int(min(right, band.x1) * s) + 1)
     Y0, Y1 = max(0, int(top * s)), min(page.image.height, int(bottom * s) + 1)
     if X1 - X0 < 3 or Y1 - Y0 < 3:
@@ -134,7 +132,9 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
     if not lines or len(lines) > MARKS_ONLY_LINES:
         return 0
     taken = [_box_px(t.word.bbox, s, X0, Y0) for t in marks]
-    covered = lambda ln, b: b[1] <= (min(ct[ln]) + max(cb[ln])) / 2 <= b[3] and b[0] < max(cr[ln]) and min(cl[ln]) < b[2]
+    # a mark word read on the line: its box's middle within the line's glyphs (a word's font box
+    # is an em tall, and may reach over both lines)
+    covered = lambda ln, b: min(ct[ln]) <= (b[1] + b[3]) / 2 <= max(cb[ln]) and b[0] < max(cr[ln]) and min(cl[ln]) < b[2]
     if all(any(covered(ln, b) for b in taken) for ln in lines):
         return 0                                # every line's marks already read
     pad = max(2, round(page.image_dpi / 100))
@@ -142,7 +142,9 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
     for ln in lines:
         box = (X0 + min(cl[ln]) - pad, Y0 + min(ct[ln]) - pad, X0 + max(cr[ln]) + 2 * pad, Y0 + max(cb[ln]) + pad)
         got = _reread(api, page.image, box, page.image_dpi, READ_HEIGHTS[0])
-        if not got or not _MARK.match(got[0]) or "(0)" in got[0] or len(got[0]) < len(ln):
+        # the line's glyphs: a blurred parenthesis may break into pieces, of which the middle is tall
+        glyphs = sum(1 for k in ln if cb[k] - ct[k] >= 0.5 * max(cb[ln] - ct[ln]))
+        if not got or not _MARK.match(got[0]) or "(0)" in got[0] or len(got[0]) < glyphs:
             return 0                            # every line whole marks, no glyph unread, or nothing is taken
         read.append((got[0], max(got[1], MIN_MARK_CONF) * FOUND_CONF, BBox(box[0] / s, box[1] / s, box[2] / s, box[3] / s)))
     ids = [m for text, _c, _b in read for m in re.findall(r"\d+", text)]

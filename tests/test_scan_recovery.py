@@ -1006,3 +1006,15 @@ def test_a_date_cut_in_two_beside_a_wrapped_signature_is_one_signature():
     Whatley', at 0.98)."""
     rec = extract(str(CORPUS.parent / "form4-variants" / "rsecbuy-0855" / "scan-300.pdf")).record.model_dump(mode="json")
     assert [s["name"] for s in rec["signatures"]] == ["/s/ Matt Hemington, Attorney-in-Fact for Devin Whatley"]
+
+
+def test_two_lines_of_marks_in_a_price_cell_are_read_whole():
+    """rsecbuy-0038 at 300 dpi prints each price as two lines of marks, '(1)(2)(3)' over '(4)(5)(6)':
+    the page's reading made '"Df' of one (the 'D' of the cell before and the marks), '(4)(5)(7)'
+    of the second line only of another. A blurred parenthesis breaks into three pieces, which are
+    one glyph; a mark word's em-tall box covers the line its middle is on, not both."""
+    got, want = _record("rsecbuy-0038"), _truth("rsecbuy-0038")
+    cells = [("non_derivative_transactions", 0), ("non_derivative_transactions", 1), ("derivative_transactions", 0)]
+    right = [got[sec][i]["footnote_ids"].get("price_per_share") == want[sec][i]["footnote_ids"]["price_per_share"]
+             for sec, i in cells]
+    assert sum(right) >= 2
