@@ -51,6 +51,7 @@ SIDE_SHARE = 0.4         # a mark alone is read with this share of its word's he
 MARK_ALONE_CHARS = 5     # what OCR makes of a lone "(1)" or "(12)" is at most this long
 STROKE_CONF = 0.5        # ... is taken with this confidence
 MARKS_ONLY_LINES = 2     # a cell of marks alone holds at most this many lines of them
+GLYPH_SLACK = 2          # ... whose reading may have this many characters fewer than its line has glyphs
 
 
 def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
@@ -143,9 +144,10 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
         box = (X0 + min(cl[ln]) - pad, Y0 + min(ct[ln]) - pad, X0 + max(cr[ln]) + 2 * pad, Y0 + max(cb[ln]) + pad)
         got = _reread(api, page.image, box, page.image_dpi, READ_HEIGHTS[0])
         # the line's glyphs: a blurred parenthesis may break into pieces, of which the middle is tall
+        # (and a digit may break in two: a lost mark is three glyphs unread)
         glyphs = sum(1 for k in ln if cb[k] - ct[k] >= 0.5 * max(cb[ln] - ct[ln]))
-        if not got or not _MARK.match(got[0]) or "(0)" in got[0] or len(got[0]) < glyphs:
-            return 0                            # every line whole marks, no glyph unread, or nothing is taken
+        if not got or not _MARK.match(got[0]) or "(0)" in got[0] or len(got[0]) + GLYPH_SLACK < glyphs:
+            return 0                            # every line whole marks, no mark unread, or nothing is taken
         read.append((got[0], max(got[1], MIN_MARK_CONF) * FOUND_CONF, BBox(box[0] / s, box[1] / s, box[2] / s, box[3] / s)))
     ids = [m for text, _c, _b in read for m in re.findall(r"\d+", text)]
     have = {m for t in marks for m in re.findall(r"\d+", t.text)}
