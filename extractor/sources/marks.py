@@ -33,6 +33,9 @@ MARK_MIN_PT = 2.5        # a raised blob shorter than this is a speck or a quote
 SHORT_VALUE = 2          # a value this short that was glued to its mark is read again alone
 LONE_MARK_CONF = 0.6     # a re-read mark that was not raised needs this confidence (it may be a real "a")
 MIN_MARK_CONF = 0.2      # a re-read raised mark Tesseract is less sure of than this is not taken
+LOOKALIKE_MAX_DPI = 250  # words shaped like a misread mark are read again on pages scanned coarser than
+                         # this: at 300 dpi the 491 of 15 corpus filings gave no field right (35 changed,
+                         # field accuracy 0.9874 either way) for ~37 ms a page
 _MARK = re.compile(r"^(?:\(\d{1,3}\))+$")
 _LETTER_IN_PARENS = re.compile(r"^\([A-Za-z]{1,2}\)[.,:;]?$")
 _PROSE_WORDS = frozenset("to of is in or at on by as an be it if no so do up we he me my us am".split())
@@ -174,7 +177,7 @@ def second_look_at_marks(api, img: Image.Image, ink: np.ndarray, words: list[Raw
             todo.append((split[1], True))
         elif _raised_alone(w, k, boxes, baselines):
             todo.append((w, True))
-        elif _looks_like_mark(w, small):
+        elif dpi < LOOKALIKE_MAX_DPI and _looks_like_mark(w, small):
             todo.append((w, False))
     if not todo:
         return words
