@@ -119,14 +119,7 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
     keep = (cb - ct) >= SPECK * cap
     if not keep.any() or (cb - ct)[keep].max() > MARK_MAX * cap:
         return 0                                # a glyph of full size: a value stands there
-    # the lines of glyphs, top to bottom
-    order = sorted(np.flatnonzero(keep), key=lambda k: ct[k])
-    lines: list[list[int]] = []
-    for k in order:
-        if lines and ct[k] < max(cb[j] for j in lines[-1]) - 0.3 * (cb[k] - ct[k]):
-            lines[-1].append(k)
-        else:
-            lines.append([k])
+    lines = glyph_lines(np.flatnonzero(keep), ct, cb)
     # a mark is two glyphs or more (a blurred "(1" is one), a parenthesis of them at least MARK_MIN
     # of a capital high
     lines = [ln for ln in lines if len(ln) >= 2 and max(cb[ln] - ct[ln]) >= MARK_MIN * cap]
@@ -159,6 +152,19 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
                bb.bottom + off, ln_no) for text, conf, bb in read]
     row.cells[band.leaf.key] = new
     return len(set(ids)) - len(have)
+
+
+def glyph_lines(ks, top, bottom) -> list[list[int]]:
+    """The glyphs `ks` (indexes into the pixel arrays `top` and `bottom`) in text lines, top down:
+    a glyph joins the line above unless its top is lower than 0.3 of its own height above that
+    line's lowest bottom."""
+    lines: list[list[int]] = []
+    for k in sorted(ks, key=lambda k: top[k]):
+        if lines and top[k] < max(bottom[j] for j in lines[-1]) - 0.3 * (bottom[k] - top[k]):
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    return lines
 
 
 def _misread_mark(text: str) -> bool:

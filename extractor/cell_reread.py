@@ -26,7 +26,7 @@ import dataclasses
 
 import regex as re
 
-from .cell_marks import STROKE_CONF, STROKE_WIDTH, find_marks, marks_only   # a lone "I" is read from its stroke as a "1" is
+from .cell_marks import STROKE_CONF, STROKE_WIDTH, find_marks, glyph_lines, marks_only   # a lone "I" is read from its stroke as a "1" is
 from .flow import Tok, norm, wrapped_at
 from .geometry import BBox
 from .grid import Band, Row
@@ -336,14 +336,8 @@ def _cell_ink(page: Page, cell: BBox, mark_boxes: list[BBox], em: float, at: flo
     if not comps:
         return None
     # text lines of the full-height glyphs, and what sits raised above its line (a glued mark)
-    comps.sort(key=lambda k: stats[k, cv2.CC_STAT_TOP])
-    lines: list[list[int]] = []
-    for k in comps:
-        top, h = stats[k, cv2.CC_STAT_TOP], stats[k, cv2.CC_STAT_HEIGHT]
-        if lines and top < max(stats[j, cv2.CC_STAT_TOP] + stats[j, cv2.CC_STAT_HEIGHT] for j in lines[-1]) - 0.3 * h:
-            lines[-1].append(k)
-        else:
-            lines.append([k])
+    tops = stats[:, cv2.CC_STAT_TOP]
+    lines = glyph_lines(comps, tops, tops + stats[:, cv2.CC_STAT_HEIGHT])
     keep = np.zeros(n, dtype=bool)
     full = np.zeros(n, dtype=bool)
     full[comps] = True

@@ -145,9 +145,9 @@ def _doubtful(word: str) -> bool:
 
 
 def column_marks(draft: dict) -> list[tuple[str, Cand, tuple[str, ...], float]]:
-    """(path, cand, marks to add, share of the value's cells that read them so) for each cell that lacks footnote marks the other cells of its
-    column with the same value carry: at least CONSENSUS_MIN of them, more than half of all that
-    value's cells, agree on the marks. A filing footnotes a repeated value the same way (the
+    """(path, cand, marks to add, share of the value's cells that read them so) for each cell
+    that lacks footnote marks the other cells of its column with the same value carry: at least
+    CONSENSUS_MIN of them, more than half of all that value's cells, agree on the marks. A filing footnotes a repeated value the same way (the
     corpus's truth: 8 of 1,298 such text cells differ from their text's majority; of the typed
     cells, one of 531 lacks marks its majority has, a holding after a transaction: 403 sale codes
     "S" with their "(1)", 64 repeated prices, ...), and so the empty cells of a column (557 of

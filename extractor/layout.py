@@ -169,12 +169,12 @@ def _garbled_notes_heading(lay: Layout, margin: dict[int, float]) -> None:
     at_margin = lambda ln: ln.toks[0].x0 <= margin.get(ln.page, 0.0) + 1.5 * em
     # a table's first column is numbered 1 too ("1. Title of Derivative Security")
     firsts = [norm(label) for table in lay.template.tables for label in table.columns[0].labels]
+    label = lay.template.sections.footnotes[0]
     for k, ln in enumerate(lines[1:], 1):
         if not (at_margin(ln) and _NOTE_ONE.match(ln.toks[0].text)) \
                 or max(fuzz.partial_ratio(norm(ln.text), f) for f in firsts) >= 80:
             continue
         above = lines[k - 1]
-        label = lay.template.sections.footnotes[0]
         # the heading's first letters read ("Expl ion of R"), or more notes follow
         head = len(above.toks[0].norm) >= 3 and norm(label).startswith(above.toks[0].norm.rstrip(".:"))
         if (head or any(at_margin(later) and _NOTE_TWO.match(later.toks[0].text) for later in lines[k + 1:])) \
