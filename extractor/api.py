@@ -6,7 +6,7 @@ from pathlib import Path
 from .assemble import assemble
 from .box_reread import reread_boxes
 from .cell_reread import reread_cells
-from .confidence import confidence, evidence_of
+from .confidence import REVIEW_THRESHOLD, DocumentWords, confidence, evidence_of
 from .detect import detect_template
 from .errors import ExtractError
 from .exact import exact_extraction
@@ -21,7 +21,7 @@ from .sources import load_document, read_input
 from .templates import resolve_template
 from .validate import issues_by_path, validate
 
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = REVIEW_THRESHOLD
 
 
 def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_THRESHOLD,
@@ -52,8 +52,10 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     by_path = issues_by_path(issues)
     evidence, confidences = {}, {}
     dpi = min((page.image_dpi for page in doc.pages if page.image_dpi), default=None)
-    for p, c in leaves(draft):
-        evidence[p] = evidence_of(c, by_path.get(p, []), dpi)
+    found = list(leaves(draft))
+    words = DocumentWords.of(found, ocr=doc.kind in OCR_KINDS)
+    for p, c in found:
+        evidence[p] = evidence_of(p, c, by_path.get(p, []), dpi, words)
         confidences[p] = confidence(p, c, evidence[p], doc.style)
     record = build_record(draft)
     fields = field_entries(draft, flow, confidences, evidence)

@@ -152,17 +152,18 @@ def test_degraded_raster_of_a_sample_gives_the_value_and_its_mark(degraded_sampl
 
 @pytest.mark.slow
 def test_a_scanned_rows_marks_are_not_claimed_complete_as_surely_as_a_pdfs(degraded_sample):
-    """On the corpus scans about one table row in eight has a cell whose footnote mark went
-    unseen. Such a mark has no field of its own; the row's `footnote_ids` entry carries the
-    doubt. Guards against it (or its absence, which the scorer reads as 1.0) claiming a scan's
-    marks complete as surely as a born-digital PDF's."""
+    """On the corpus scans at 200-300 dpi about one table row in fifty has a cell whose footnote
+    mark went unseen (one in six at 150 dpi, and more where a footnote is left that no mark points
+    to). Such a mark has no field of its own; the row's `footnote_ids` entry carries the doubt.
+    Guards against it (or its absence, which the scorer reads as 1.0) claiming a scan's marks
+    complete as surely as a born-digital PDF's."""
     ex, _ = degraded_sample
     pdf = extract(str(SAMPLE))
     row_marks = lambda e: {f.path: f for f in e.fields if f.path.endswith(".footnote_ids")}  # noqa: E731
     scan, born = row_marks(ex), row_marks(pdf)
     assert "non_derivative_transactions[0].footnote_ids" in scan and scan.keys() == born.keys()
-    assert all(f.confidence < 0.9 for f in scan.values())
-    assert all(f.confidence >= 0.99 for f in born.values())
+    assert all(f.confidence < 0.95 for f in scan.values())
+    assert all(f.confidence >= 0.999 for f in born.values())
     first = scan["non_derivative_transactions[0].footnote_ids"]
     assert first.value == ex.record.non_derivative_transactions[0].footnote_ids and first.page == 1
 

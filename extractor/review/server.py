@@ -50,6 +50,8 @@ EVIDENCE_MEANING = {
     "position": "how clearly the words belong to this cell or box",
     "structure": "how certain the split of a combined cell (address, wrapped text) is",
     "ocr": "how sure the character recognition was",
+    "novel": "words found in no dictionary and nowhere else in the filing (scans)",
+    "unnoted": "footnotes that no mark in the tables points to",
     "checks": "form checks that implicate this field",
 }
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
