@@ -153,8 +153,8 @@ def doubts(path: str, ev: dict[str, float], style: str) -> dict[str, float]:
     out[f"warnings|{sk}"] = float(ev.get("warnings", 0.0))
     out[f"lines|{sk}"] = max(0.0, float(ev.get("lines", 1.0)) - 1.0)     # wrapped over several lines
     out[f"words|{sk}"] = math.log1p(float(ev.get("words", 1.0)))         # more words, more to misread
-    out[f"novel|{sk}"] = math.log1p(float(ev.get("novel", 0.0)))
     g = group_of(path)
+    out[f"novel|{g}|{sk}"] = math.log1p(float(ev.get("novel", 0.0)))   # a ticker is no word; a title's words are
     if g in MARK_GROUPS:
         out[f"unnoted|{g}|{sk}"] = math.log1p(float(ev.get("unnoted", 0.0)))
     return out
