@@ -2,60 +2,78 @@
 
 Box regions and their labels (blue), table column bands (orange), rows (grey) and every field's
 source box coloured by confidence (green >= threshold, red below). It is the picture to look at
-when a field comes out wrong. Drawn with pdfplumber's page images for PDFs; scans and page images
-are drawn on the OCR'd raster.
+when a field comes out wrong. PDF pages (born-digital or scanned) are rendered with pypdfium2, page
+images drawn as they are; on a scan the boxes are those of the straightened page the analyzer read,
+so on a skewed scan they sit up to the skew off the print. Text inputs have no page to draw on.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
 from .layout import Layout
 from .model import Extraction
 
 RESOLUTION = 110
+BLUE, ORANGE, GREY, GREEN, RED = (40, 90, 220), (230, 120, 0), (120, 120, 120), (0, 150, 0), (220, 0, 0)
+
+
+def _backgrounds(kind: str, data: bytes) -> list[Image.Image]:
+    """Each page at RESOLUTION, in PDF points x RESOLUTION / 72."""
+    scale = RESOLUTION / 72.0
+    if kind in ("pdf", "scan"):
+        import pypdfium2
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            return [pdf[i].render(scale=scale).to_pil().convert("RGB") for i in range(len(pdf))]
+        finally:
+            pdf.close()
+    if kind == "image":
+        from .sources.raster import image_file_pages
+        return [p.image.convert("RGB").resize((round(p.size[0] * scale), round(p.size[1] * scale)))
+                for p in image_file_pages(data)]
+    return []
 
 
 def write_debug_images(layout: Layout, ex: Extraction, data: bytes, out_dir: Path, threshold: float) -> list[Path]:
-    doc = layout.flow.doc
-    if doc.kind != "pdf":
+    pages = _backgrounds(layout.flow.doc.kind, data)
+    if not pages:
         return []
-    import io
-
-    import pdfplumber
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(ex.source.path).stem or "stdin"
-    written = []
     flow = layout.flow
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for pno, page in enumerate(pdf.pages, start=1):
-            im = page.to_image(resolution=RESOLUTION)
-            off = flow.page_top.get(pno, 0.0)
-            for area in layout.boxes.values():
-                toks = [area.label.first] + area.toks
-                on = [t for t in toks if t.page == pno]
-                if on:
-                    im.draw_rect((min(t.x0 for t in on) - 2, min(t.top for t in on) - off - 2,
-                                  max(t.x1 for t in on) + 2, max(t.bottom for t in on) - off + 2),
-                                 fill=(40, 90, 220, 18), stroke=(40, 90, 220), stroke_width=1)
-            for g in layout.grids.values():
-                rows = [r for r in g.rows if r.anchor is not None and r.anchor.page == pno]
-                if not rows:
-                    continue
-                top = min(r.top for r in rows) - off
-                bottom = max(r.bottom for r in rows) - off
-                for b in g.bands:
-                    x0 = max(0.0, b.x0)
-                    x1 = min(float(page.width), b.x1)
-                    im.draw_rect((x0, top - 3, x1, bottom + 3), fill=(255, 150, 0, 12), stroke=(230, 120, 0),
-                                 stroke_width=1)
-                for r in rows:
-                    im.draw_hline(r.bottom - off + 2, stroke=(120, 120, 120), stroke_width=1)
-            for f in ex.fields:
-                if f.page == pno and f.bbox:
-                    ok = f.confidence >= threshold
-                    im.draw_rect(tuple(f.bbox), fill=(0, 180, 0, 35) if ok else (230, 0, 0, 60),
-                                 stroke=(0, 150, 0) if ok else (220, 0, 0), stroke_width=1)
-            path = out_dir / f"{stem}-p{pno}.png"
-            im.save(str(path))
-            written.append(path)
+    s = RESOLUTION / 72.0
+    written = []
+    for pno, base in enumerate(pages, start=1):
+        overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(overlay)
+        off = flow.page_top.get(pno, 0.0)
+
+        def rect(x0, top, x1, bottom, stroke, alpha):
+            draw.rectangle((x0 * s, top * s, x1 * s, bottom * s), fill=stroke + (alpha,), outline=stroke + (255,))
+
+        for area in layout.boxes.values():
+            on = [t for t in [area.label.first] + area.toks if t.page == pno]
+            if on:
+                rect(min(t.x0 for t in on) - 2, min(t.top for t in on) - off - 2,
+                     max(t.x1 for t in on) + 2, max(t.bottom for t in on) - off + 2, BLUE, 18)
+        for g in layout.grids.values():
+            rows = [r for r in g.rows if r.anchor is not None and r.anchor.page == pno]
+            if not rows:
+                continue
+            top, bottom = min(r.top for r in rows) - off, max(r.bottom for r in rows) - off
+            for b in g.bands:
+                rect(max(0.0, b.x0), top - 3, min(base.width / s, b.x1), bottom + 3, ORANGE, 12)
+            for r in rows:
+                y = (r.bottom - off + 2) * s
+                draw.line((0, y, base.width, y), fill=GREY + (255,))
+        for f in ex.fields:
+            if f.page == pno and f.bbox:
+                ok = f.confidence >= threshold
+                rect(*f.bbox, GREEN if ok else RED, 35 if ok else 60)
+        path = out_dir / f"{stem}-p{pno}.png"
+        Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB").save(path)
+        written.append(path)
     return written
+

@@ -215,3 +215,26 @@ def test_broken_template_is_one_line_per_file(tmp_path):
     assert "Traceback" not in err and len(err.splitlines()) == 1 and "widht" in err
     assert r.returncode != 0
     assert json.loads(r.stdout)["status"] == "failed"
+
+
+@pytest.mark.slow
+def test_debug_image_draws_on_a_scan_and_a_page_image(tmp_path):
+    """`--debug-image` wrote nothing for scans and page images (it drew on pdfplumber's rendering
+    of born-digital PDFs only): the picture is wanted most where OCR makes the layout hard."""
+    import numpy as np
+    from PIL import Image
+
+    from extractor.api import extract as extract_with
+    out = tmp_path / "debug"
+    scan = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "form4" / "datamule-0023" / "scan-150.pdf"
+    extract_with(str(scan), debug_dir=out)
+    png = tmp_path / "page.png"
+    Image.open(out / "scan-150-p1.png").save(png, dpi=(110, 110))
+    extract_with(str(png), debug_dir=out)
+    for name in ("scan-150-p1.png", "page-p1.png"):
+        px = np.asarray(Image.open(out / name).convert("RGB")).astype(int)
+        r, g, b = px[..., 0], px[..., 1], px[..., 2]
+        assert px.shape[1] > 800
+        reds = int(((r > 150) & (g < 120) & (b < 120)).sum())
+        greens = int(((g > 120) & (r < 100) & (b < 100)).sum())
+        assert greens > 300 and reds > 100                   # fields drawn, not just the page
