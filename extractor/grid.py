@@ -14,6 +14,7 @@ one row (ties go to the split nearest the middle).
 """
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from dataclasses import dataclass, field
 from typing import Callable
@@ -21,6 +22,7 @@ from typing import Callable
 import regex as re
 
 from .flow import Flow, Tok, norm
+from .geometry import BBox
 from .match import Hit, Matcher
 from .row_rules import row_rules
 from .templates import Leaf, Table
@@ -35,6 +37,8 @@ SQUEEZED = 0.5                # a sub-header leaving a missing one before it les
 ROW_TAIL_GAP_EM = 2.5         # after the last anchor, a gap this wide ends the table
 UNANCHORED_VALUES = 3         # values on one line that make a row without its anchor
 UNANCHORED_CLEAR_EM = 1.2     # ... when no anchor is this close
+RULE_SAME_PT = 3.0           # vertical rules closer than this are one cell border
+RULED_HEADER_SCORE = 0.9     # a column label read at least this well must lie between the rules taken for its column
 RULED_VALUES = 2              # values (one the title) between two row rules that make a row without its anchor
 
 
@@ -333,6 +337,39 @@ def refine_sub_edges(bands: list[Band], body: list[Tok]) -> None:
         if free:
             _, f0, f1 = max(free)
             a.x1 = b.x0 = (f0 + f1) / 2
+
+
+def ruled_bands(bands: list[Band], rules: list[BBox], top: float, bottom: float) -> list[Band]:
+    """A scan's column bands set on the table's own cell borders: the vertical rules taken out of
+    the page (sources/rules.py) that cross the body between `top` and `bottom` (page points).
+    Where OCR lost a header's labels, the header places a column by the template's usual widths,
+    which another rendering does not keep: with "3. Transaction Code" and "Code V" unread, the
+    amount fell in V, a whole column right of its own. The rules are taken only when they are
+    exactly the bands' borders (one more than the bands, or one fewer where the outer ones are not
+    printed); otherwise the header's bands stand."""
+    xs: list[float] = []
+    for x in sorted((r.x0 + r.x1) / 2 for r in rules if r.top < bottom and r.bottom > top):
+        if not xs or x - xs[-1] > RULE_SAME_PT:
+            xs.append(x)
+    if len(xs) == len(bands) + 1:
+        inner = xs[1:-1]
+    elif len(xs) == len(bands) - 1:
+        inner = xs
+    else:
+        return bands
+    last = len(bands) - 1
+    ruled = [dataclasses.replace(b, x0=b.x0 if i == 0 else inner[i - 1], x1=b.x1 if i == last else inner[i])
+             for i, b in enumerate(bands)]
+    # as many rules as borders by chance (a glyph taken for a rule, a border not found): a label
+    # read clearly must stay within its column
+    span = {b.leaf.number: (min(c.x0 for c in ruled if c.leaf.number == b.leaf.number),
+                            max(c.x1 for c in ruled if c.leaf.number == b.leaf.number)) for b in ruled}
+    for b in ruled:
+        if b.header is not None and b.header.score >= RULED_HEADER_SCORE:
+            x0, x1 = span[b.leaf.number]
+            if not x0 <= (b.header.x0 + b.header.x1) / 2 <= x1:
+                return bands
+    return ruled
 
 
 def _cy(h: Hit) -> float:

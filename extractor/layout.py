@@ -13,7 +13,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from .flow import Flow, Tok, norm
-from .grid import Band, Grid, Header, build_rows, read_header, refine_sub_edges
+from .grid import Band, Grid, Header, build_rows, read_header, refine_sub_edges, ruled_bands
 from .match import Hit, Matcher
 from .text_columns import better_bands
 from .templates import Template
@@ -272,9 +272,14 @@ def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
         refine_sub_edges(bands, on_page)
         if flow.doc.style == "layout":   # a pdftotext dump's body may stand on another grid than its header
             bands_by_page[page] = better_bands(bands, on_page)
+        elif flow.doc.is_ocr and on_page:   # a scan shows its cell borders
+            off = flow.page_top[page]
+            bands_by_page[page] = ruled_bands(bands, flow.doc.pages[page - 1].rules,
+                                              min(t.top for t in on_page) - off, max(t.bottom for t in on_page) - off)
     rows, stray = build_rows(flow, bands_by_page, body, ruled=True)
     end = body_bottom if body_bottom != float("inf") else max((t.bottom for t in body), default=hdr.bottom)
-    return Grid(table, caption, hdr.bottom, end, hdr.bands, rows, hdr.ids, stray)
+    first = bands_by_page[min(bands_by_page)] if bands_by_page else hdr.bands
+    return Grid(table, caption, hdr.bottom, end, first, rows, hdr.ids, stray)
 
 
 def _continuation_headers(lay: Layout, table, first: Header, body: list[Tok], limit: float

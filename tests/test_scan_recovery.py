@@ -5,6 +5,7 @@ dropped (line_reread.py), the first table row a misread header
 label reached into (grid.py), and a garbled "/s/" (ocr_repair.py)."""
 import difflib
 import json
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -1018,3 +1019,20 @@ def test_two_lines_of_marks_in_a_price_cell_are_read_whole():
     right = [got[sec][i]["footnote_ids"].get("price_per_share") == want[sec][i]["footnote_ids"]["price_per_share"]
              for sec, i in cells]
     assert sum(right) >= 2
+
+
+def test_a_scans_columns_stand_on_its_cell_borders_where_ocr_lost_their_labels(tmp_path):
+    """A variant rendering (other fonts and widths) whose Table I labels "3. Transaction Code"
+    and "Code V Amount (A) or (D) Price" OCR did not read: the header placed those columns by the
+    template's usual widths, a whole column off, so the code "A" fell in 2A and the amount in V
+    (code, amount and (A)/(D) of both rows lost). The page's vertical rules are the cell borders."""
+    case = CORPUS.parent / "form4-variants" / "rsecbuy-0855"
+    got = extract(str(case / "scan-300.pdf")).record.model_dump(mode="json")
+    truth = json.loads((case / "truth.json").read_text())
+    truth = truth.get("record", truth)
+    keys = ("transaction_code", "shares", "acquired_disposed_code", "price_per_share", "voluntarily_reported",
+            "shares_owned_following_transaction", "direct_or_indirect_ownership")
+    plain = lambda v: str(Decimal(str(v)).normalize()) if isinstance(v, (int, float, str)) and str(v)[:1].isdigit() else v
+    for want, row in zip(truth["non_derivative_transactions"], got["non_derivative_transactions"], strict=True):
+        assert {k: plain(row[k]) for k in keys} == {k: plain(want[k]) for k in keys}
+
