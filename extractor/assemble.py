@@ -54,6 +54,8 @@ _TICKER_I = str.maketrans("!|", "II")
 _SUFFIX_DUST = re.compile(r"(?i)(\b(?:inc|corp|ltd|llc|co|plc)\.?,?) (?-i:[A-HJ-UWYZ])$")
 # ... or loses the opening one altogether: "Copper Property CTL Pass Through Trust NONE ]"
 _TICKER_NO_OPEN = re.compile(r"^(?P<name>[^\[\]]*?)\s+(?P<ticker>[A-Z][A-Z.\-]{0,7})\s*\](?P<rest>.*)$")
+# ... or reads both as letters glued to it, the box's last word: "Doma Holdings, Inc. IDOMAI"
+_TICKER_GLUED = re.compile(r"^(?P<name>.*\S)\s+[IJl|\[](?P<ticker>(?![IVX]+[IJl|\]]$)[A-Z][A-Z.\-]{0,6})[IJl|\]](?P<rest>)$")
 
 
 def assemble(lay: Layout) -> dict:
@@ -165,8 +167,9 @@ def _issuer(lay: Layout) -> dict:
     toks = [t for ln in lines for t in ln]
     text = join_words(toks)
     m = _TICKER.match(text)
-    ocr_bracket = m is None and any(t.word.conf < 1.0 for t in toks) and (_TICKER_OCR.match(text)
-                                                                           or _TICKER_NO_OPEN.match(text))
+    ocr = m is None and any(t.word.conf < 1.0 for t in toks)
+    glued = ocr and not _TICKER_OCR.match(text) and not _TICKER_NO_OPEN.match(text) and _TICKER_GLUED.match(text)
+    ocr_bracket = ocr and (_TICKER_OCR.match(text) or _TICKER_NO_OPEN.match(text) or glued)
     m = m or ocr_bracket
     label = area.label.score
     if not m:
@@ -184,7 +187,7 @@ def _issuer(lay: Layout) -> dict:
             parts = parts[1:]
         ticker = " ".join(parts)
         name = _SUFFIX_DUST.sub(r"\1", name)
-    bracket = next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
+    bracket = len(toks) - 1 if glued else next((i for i, t in enumerate(toks) if "[" in t.text), len(toks))
     closes = (lambda t: "]" in t.text or t.text[-1] in OCR_CLOSERS) if ocr_bracket else (lambda t: "]" in t.text)
     closing = next((i for i, t in enumerate(toks) if i > bracket and closes(t)), len(toks) - 1)
     name_toks = toks[: bracket + (1 if toks and bracket < len(toks) and toks[bracket].text.split("[")[0] else 0)]

@@ -63,3 +63,28 @@ def test_an_ocr_read_speck_after_the_company_suffix_is_dropped(tmp_path, monkeyp
         text = SEED.read_text().replace("<u>QUALYS, INC. [QLYS]</u>", f"<u>{read} [QLYS]</u>")
         got = extract(str(tmp_path / "n.md"), data=text.encode())
         assert got.record.issuer.name == name
+
+
+def test_brackets_ocr_read_as_letters_glued_to_the_ticker_still_make_it_one(tmp_path, monkeypatch):
+    """rsecbuy-0131 (form4-variants) at 300 dpi: "Doma Holdings, Inc. [DOMA]" read "Doma Holdings,
+    Inc. IDOMAI": no bracket at all, so the name took "IDOMAI" and the ticker was null. A series
+    numeral ("Acquisition Corp. III") is no ticker, and a text layer's letters are letters."""
+    import dataclasses
+
+    import extractor.api as api
+    from extractor.sources import load_document
+
+    def as_scan(p, data, **kw):
+        doc = load_document(p, data, **kw)
+        for page in doc.pages:
+            page.words = [dataclasses.replace(w, conf=0.9) for w in page.words]
+        return dataclasses.replace(doc, kind="scan")
+
+    glued = SEED.read_text().replace("<u>QUALYS, INC. [QLYS]</u>", "<u>QUALYS, INC. IQLYSI</u>")
+    assert extract(str(tmp_path / "g.md"), data=glued.encode()).record.issuer.trading_symbol is None
+    monkeypatch.setattr(api, "load_document", as_scan)
+    got = extract(str(tmp_path / "g.md"), data=glued.encode())
+    assert (got.record.issuer.name, got.record.issuer.trading_symbol) == ("QUALYS, INC.", "QLYS")
+    numeral = SEED.read_text().replace("<u>QUALYS, INC. [QLYS]</u>", "<u>QUALYS ACQUISITION CORP. III</u>")
+    got = extract(str(tmp_path / "n.md"), data=numeral.encode())
+    assert (got.record.issuer.name, got.record.issuer.trading_symbol) == ("QUALYS ACQUISITION CORP. III", None)
