@@ -39,7 +39,6 @@ NAME_ABBREVIATIONS = frozenset({"inc", "corp", "ltd", "bros", "assoc", "intl", "
 # words that make an owner's name a company's, whose number is its own ("Partners Fund 3 LP")
 COMPANY_WORDS = NAME_ABBREVIATIONS | {"lp", "llc", "llp", "co", "fund", "trust", "partners", "holdings", "capital",
                                       "group", "ventures", "management", "investors", "associates", "offshore"}
-UNKNOWN_STATE_FIT = 0.5   # a scan's two letters that are no state code
 TAIL_REMAINS_WORDS = 4    # an option label's damaged "(specify below)" is at most this many words ...
 TAIL_REMAINS_SCORE = 80   # ... that read as part of it this well (rapidfuzz partial ratio)
 
@@ -165,12 +164,8 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
         state.value = state.value.strip("—–-_.,'\"")     # a dash or a speck read beside the code ("—P7")
     if lay.flow.doc.is_ocr and isinstance(state.value, str) and len(state.value) == 2 and state.value.isalpha():
         # a state is a postal code, in capitals; OCR tells "co" from "CO" by the letters' height only
+        # (letters that are no state code are a misreading: validate.py's state_code_unknown)
         state.value = state.value.upper()
-        if state.value not in US_STATES:
-            # EDGAR's codes for other countries all hold a digit ("X0", "K3"): letters that are no
-            # state are a misreading ("OE" for "CA")
-            state.fit = min(state.fit, UNKNOWN_STATE_FIT)
-            state.notes.append("no such state code")
     if dropped:
         # a line taken for a rule may have been the field's print, garbled past reading: a part
         # left empty is then no sure blank
