@@ -41,7 +41,7 @@ from .model import Issue
 from .output import leaves, record_dict
 from .repair import Repair, candidates
 from .values import parse
-from .spelling import WORD, english_words, respell
+from .spelling import ABBREVIATIONS, WORD, english_words, respell
 from .validate import ROW_SECTIONS, TX_SECTIONS, _expected_ad, validate_record
 from .zip_states import MULTI_WORD_CITIES, US_STATES, ZIP_CODE, is_state_code, state_of_zip
 
@@ -106,7 +106,6 @@ _CONFORMED = re.compile(rf"(?:(?<=^)|(?<=\bBy:\s?))(?:{_SLASHLIKE}[sS5$]{_SLASHL
 # period after a word of three letters or more, one of them lower case, stands only after an
 # abbreviation or before an initial (the corpus's 485 signatures: "Inc.", "Ltd.", "Joh. A.")
 _NAME_PERIOD = re.compile(r"\b([A-Za-z']*[a-z][A-Za-z']*)\.(?= (?![A-Z]\.)\S)")
-ABBREVIATIONS = frozenset({"inc", "ltd", "corp", "co", "jr", "sr", "esq", "bros", "assoc", "mgmt", "intl", "dept"})
 # In running text (footnotes, remarks; the corpus's 1,525): a sentence's first word after a comma
 # is a period read as a comma ("inclusive, The holder": ". The" 577 times, ", The" once, ", These"
 # never against 272 ". These"); a period before a company's suffix is a comma ("Tesla. Inc": ", Inc"

@@ -17,6 +17,7 @@ from .grid import Band, build_rows
 from .layout import PLACED_LABEL_SCORE, Layout, is_mark, mark_before
 from .line_reread import reread_garbled_lines, reread_lines
 from .match import Hit
+from .spelling import ABBREVIATIONS
 from .templates import Leaf
 from .values import parse_date
 from .zip_states import US_STATES, ZIP_CODE as _ZIP
@@ -35,10 +36,10 @@ _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
 _FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
 OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may pass over
-NAME_ABBREVIATIONS = frozenset({"inc", "corp", "ltd", "bros", "assoc", "intl", "mgmt"})
 # words that make an owner's name a company's, whose number is its own ("Partners Fund 3 LP")
-COMPANY_WORDS = NAME_ABBREVIATIONS | {"lp", "llc", "llp", "co", "fund", "trust", "partners", "holdings", "capital",
-                                      "group", "ventures", "management", "investors", "associates", "offshore"}
+COMPANY_WORDS = frozenset({"inc", "corp", "ltd", "bros", "assoc", "intl", "mgmt", "lp", "llc", "llp", "co", "fund",
+                           "trust", "partners", "holdings", "capital", "group", "ventures", "management", "investors",
+                           "associates", "offshore"})
 TAIL_REMAINS_WORDS = 4    # an option label's damaged "(specify below)" is at most this many words ...
 TAIL_REMAINS_SCORE = 80   # ... that read as part of it this well (rapidfuzz partial ratio)
 
@@ -235,7 +236,7 @@ def _name_without_dust(toks: list[Tok]) -> list[Tok]:
     toks = [t.retext(t.text.rstrip("'")) if len(t.text) > 2 and t.text.endswith("'") and t.text[-2].isalpha() else t
             for t in toks]
     if toks and (last := toks[-1]).text.endswith(".") and last.text[:-1].isalpha() and len(last.text) > 3 \
-            and last.text[:-1].lower() not in NAME_ABBREVIATIONS:
+            and last.text[:-1].lower() not in ABBREVIATIONS:
         text = last.text[:-1]
         toks = toks[:-1] + [last.retext(text)]
     return toks

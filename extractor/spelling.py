@@ -35,6 +35,9 @@ TAIL_MIN, TAIL_MAX, TAIL_SEEN = 6, 3, 2   # a word of this many letters read wit
 HEAD_MIN = 5             # ... and one of this many read without its first few, to the one it ends
 MIN_LETTERS = 4          # shorter words have too many neighbours to tell which was printed
 WORD = re.compile(r"(?<![\p{L}\d'])\p{L}{4,}(?![\p{L}\d'])")   # hyphenated: each part ("In-Eact")
+# abbreviations that names, signatures and running text print with a period ("Inc.", "Esq."):
+# their period is no comma or speck read by OCR
+ABBREVIATIONS = frozenset({"inc", "ltd", "corp", "co", "jr", "sr", "esq", "bros", "assoc", "mgmt", "intl", "dept"})
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)     # "viii" is no misread "vul"
 _NOTHING: Mapping[str, int] = MappingProxyType({})
 _WORDS_FILE = Path(__file__).parent / "data" / "english_words.txt.gz"
