@@ -33,7 +33,7 @@ from .sources.marks import _MARK, MIN_MARK_CONF, _as_mark, _reread
 from .sources.tesswords import ASCENT, DESCENT
 from .values import looks_like
 
-_BARS = re.compile(r"^[|}{\[\]]+$")
+RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")     # a cell's rule or a speck read as a word
 _MARKS_IN = re.compile(r"\(\d{1,3}\)")
 CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 RULE_SHARE = 0.6         # a pixel row (column) this much ink across (down) the cell is a rule
@@ -69,7 +69,7 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
         row.cells[band.leaf.key] = marks + [mark]
         return 1
     added = []
-    words = [t for t in value if not _BARS.match(t.text)]       # what a cell border is read as aside
+    words = [t for t in value if not RULE_JUNK.match(t.text)]       # what a cell border is read as aside
     last = [t for t in words if words and t.line == words[-1].line]
     if band.leaf.type == "text" and len(last) == 1 and len(last) < len(words) and _misread_mark(last[0].text):
         # a mark wrapped onto a line of its own under the text ("See Footnote(2)" / "(3)"), not

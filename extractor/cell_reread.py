@@ -26,7 +26,7 @@ import dataclasses
 
 import regex as re
 
-from .cell_marks import STROKE_CONF, STROKE_WIDTH, find_marks, glyph_lines, marks_only   # a lone "I" is read from its stroke as a "1" is
+from .cell_marks import RULE_JUNK, STROKE_CONF, STROKE_WIDTH, find_marks, glyph_lines, marks_only   # a lone "I" is read from its stroke as a "1" is
 from .flow import Tok, norm, wrapped_at
 from .geometry import BBox
 from .grid import Band, Row
@@ -38,7 +38,6 @@ from .sources.ocr import STRAIGHT_QUOTES
 from .sources.tesswords import ASCENT, DESCENT, QUOTES
 from .values import MARK_WORD, TRANSACTION_CODES, looks_like, split_marks
 
-_RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")                  # a rule or speck read as a word
 _TAIL_JUNK = re.compile(r"^(?:[@®©°*^~<>=_—–!?-]+|[^\s()]{1,2}\)+)$")   # a mark's remains after the text
 # the characters a cell of each column type can hold (its footnote marks are taken out first)
 WHITELIST = {
@@ -128,7 +127,7 @@ def _drop_junk(row: Row, band: Band) -> None:
     "LP a)"), when real words stay; and the "!" a raised mark glued to the last word is read as
     ("Trust!"). The cell's marks stay where they are."""
     toks = row.cells.get(band.leaf.key, [])
-    keep = [t for t in toks if not _speck(t, toks) and (_is_mark(t) or not _RULE_JUNK.match(t.text))]
+    keep = [t for t in toks if not _speck(t, toks) and (_is_mark(t) or not RULE_JUNK.match(t.text))]
     value = [t for t in keep if not _is_mark(t)]
     while len(value) > 1 and _TAIL_JUNK.match(value[-1].text):
         keep.remove(value.pop())
@@ -258,7 +257,7 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     # ("See footnote (4)"): it stays a mark, not part of the text
     text, ids = split_marks(got[0])
     # less the bars a cell's rule is read as ("Kurtz 2009 | Spendthrift Trust |"), as _drop_junk
-    words = [_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split() if not _RULE_JUNK.match(w)]
+    words = [_unquoted(w) for w in text.translate(STRAIGHT_QUOTES).split() if not RULE_JUNK.match(w)]
     while len(words) > 1 and _TAIL_JUNK.match(words[-1]):
         words.pop()                     # a mark's remains ("By Rivendell One LLC! ?")
     text = _without_tail_marks(" ".join(words))
