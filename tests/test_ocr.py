@@ -242,3 +242,16 @@ def test_dust_read_as_punctuation_is_not_a_word():
     words = [RawWord(t, (x, 10, x + 20, 30), 0.9, 30, [Sym(c, (x, 10, x + 5, 30)) for c in t])
              for t, x in (("Hollister", 10), (":", 120), ("Steve", 150), ("‘", 200), ("Inc.", 250), ("&", 300))]
     assert [w.text for w in drop_rules(ink, words)] == ["Hollister", "Steve", "Inc.", "&"]
+
+
+@pytest.mark.slow
+def test_a_caption_whose_ocr_boxes_stop_short_still_opens_its_table(tmp_path):
+    """goedgar-0003 printed and scanned at 175 dpi (0.8 degrees askew): OCR boxed "Acquired," and
+    "Disposed" of the Table I caption 1.7 em apart, wider than a label's spaces, so the caption
+    read on into the header below, scored under the bar, and Table I with both its rows was lost."""
+    case = CORPUS / "goedgar-0003"
+    page = _render(case / "form.pdf", 175).rotate(0.8, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    path = tmp_path / "page.png"
+    page.save(path, dpi=(175, 175))
+    rows = extract(str(path)).record.non_derivative_transactions
+    assert [(r.transaction_code, r.shares) for r in rows] == [("S", 3090), ("S", 6083), ("S", 827)]
