@@ -29,12 +29,11 @@ from .geometry import BBox
 from .grid import Band, Row
 from .page import Page, Word
 from .sources.imageprep import crop_ink
-from .sources.marks import _MARK, MIN_MARK_CONF, _as_mark, _reread
+from .sources.marks import MIN_MARK_CONF, _as_mark, _reread
 from .sources.tesswords import ASCENT, DESCENT
-from .values import looks_like
+from .values import MARK, MARK_WORD, looks_like
 
 RULE_JUNK = re.compile(r"^[|}{\[\]'\"`‘’“”]+$")     # a cell's rule or a speck read as a word
-_MARKS_IN = re.compile(r"\(\d{1,3}\)")
 CAP_PER_EM = 1 / (ASCENT + DESCENT)   # cap height per word-box height (word boxes are font boxes)
 RULE_SHARE = 0.6         # a pixel row (column) this much ink across (down) the cell is a rule
 RAISE = 0.25             # a mark's bottom stands at least this share of a capital above the baseline
@@ -99,7 +98,7 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
     value, _ids, marks = split_cell(toks, False, flow.em)
     text = " ".join(t.text for t in value)
     if kind not in MARK_ALONE_TYPES or (value and looks_like(kind, text)) \
-            or sum(ch.isdigit() for ch in _MARKS_IN.sub("", text)) > 3:
+            or sum(ch.isdigit() for ch in MARK.sub("", text)) > 3:
         return 0                                # a value stands there, read right or wrong
     off = flow.page_top[page.number]
     s = page.image_dpi / 72.0
@@ -139,7 +138,7 @@ def marks_only(api, flow, page: Page, band: Band, row: Row) -> int:
         # the line's glyphs: a blurred parenthesis may break into pieces, of which the middle is tall
         # (and a digit may break in two: a lost mark is three glyphs unread)
         glyphs = sum(1 for k in ln if cb[k] - ct[k] >= 0.5 * max(cb[ln] - ct[ln]))
-        if not got or not _MARK.match(got[0]) or "(0)" in got[0] or len(got[0]) + GLYPH_SLACK < glyphs:
+        if not got or not MARK_WORD.match(got[0]) or "(0)" in got[0] or len(got[0]) + GLYPH_SLACK < glyphs:
             return 0                            # every line whole marks, no mark unread, or nothing is taken
         read.append((got[0], max(got[1], MIN_MARK_CONF) * FOUND_CONF, BBox(box[0] / s, box[1] / s, box[2] / s, box[3] / s)))
     ids = [m for text, _c, _b in read for m in re.findall(r"\d+", text)]
@@ -289,7 +288,7 @@ def _read_mark(api, page: Page, box) -> tuple[str | None, float]:
             continue
         # Tesseract often gives a whitelisted reading of a tiny crop confidence 0 however right it
         # is: a reading that is a mark as it stands is taken anyway, one that needs mending not
-        if _MARK.match(got[0]) and "(0)" not in got[0]:
+        if MARK_WORD.match(got[0]) and "(0)" not in got[0]:
             return got[0], max(got[1], MIN_MARK_CONF) * FOUND_CONF
         if got[1] >= MIN_MARK_CONF and (text := _as_mark(got[0])):
             return text, got[1] * FOUND_CONF

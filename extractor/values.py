@@ -14,7 +14,7 @@ import regex as re
 
 TRANSACTION_CODES = frozenset("PSVADFIMCEHOXGLWZJKU")
 
-_MARK = re.compile(r"\((\d{1,3})\)")
+MARK = re.compile(r"\((\d{1,3})\)")                 # one footnote mark, its number grouped: "(12)"
 MARK_WORD = re.compile(r"^(?:\(\d{1,3}\))+$")        # a word that is footnote marks only: "(1)", "(2)(3)"
 _TRAILING_MARKS = re.compile(r"(?:\s*\(\d{1,3}\))+\s*$")
 _LEADING_MARKS = re.compile(r"^\s*(?:\(\d{1,3}\)\s*)+")
@@ -36,11 +36,11 @@ def split_marks(text: str) -> tuple[str, list[str]]:
     marks: list[str] = []
     m = _TRAILING_MARKS.search(text)
     if m:
-        marks = _MARK.findall(m.group())
+        marks = MARK.findall(m.group())
         text = text[: m.start()].rstrip()
     m = _LEADING_MARKS.match(text)           # a mark-only cell followed by wrapped text, rare
     if m and text[m.end():].strip() == "":
-        marks = _MARK.findall(m.group()) + marks
+        marks = MARK.findall(m.group()) + marks
         text = ""
     return text, marks
 
