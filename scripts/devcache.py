@@ -12,7 +12,7 @@ def _code_version() -> bytes:
     import extractor.sources as sources
     folder = Path(sources.__file__).parent
     h = hashlib.sha256()
-    for name in ("ocr.py", "imageprep.py", "rules.py", "marks.py", "tesswords.py"):
+    for name in ("ocr.py", "imageprep.py", "rules.py", "marks.py", "tesswords.py", "merged_lines.py"):
         f = folder / name
         if f.exists():
             h.update(f.read_bytes())

@@ -1,7 +1,7 @@
 """The OCR input path with real Tesseract: corpus scans, and scans the tests make from a sample.
 
 Whole-page OCR costs ~1-2 s of CPU a page, so those tests are marked slow (they still run in CI);
-the module reads 8 pages in all.
+the module reads 9 pages in all.
 """
 import io
 import re
@@ -18,6 +18,7 @@ from PIL import Image, ImageFilter
 from extractor import extract
 from extractor.sources import load_document
 from extractor.sources.imageprep import estimate_skew
+from extractor.sources.ocr import ocr_page
 from extractor.sources.pdf import read_pdf_pages
 from extractor.sources.raster import _paper_dpi, image_file_pages, pdf_page_image
 
@@ -255,3 +256,21 @@ def test_a_caption_whose_ocr_boxes_stop_short_still_opens_its_table(tmp_path):
     page.save(path, dpi=(175, 175))
     rows = extract(str(path)).record.non_derivative_transactions
     assert [(r.transaction_code, r.shares) for r in rows] == [("S", 3090), ("S", 6083), ("S", 827)]
+
+
+@pytest.mark.slow
+def test_lines_tesseract_ran_together_are_read_again():
+    """Page 3 of datamule-0142's 300 dpi scan: its footnotes, six weighted-average price notes.
+    Tesseract ran pairs of their lines together into junk two lines tall ("... is a weighted
+    average caper anemones eligi stred Ronan ..."), and three of the six price ranges were lost;
+    read again line by line, all six are there, in the page's order."""
+    doc = pdfium.PdfDocument(str(CORPUS / "datamule-0142" / "scan-300.pdf"))
+    try:
+        page = pdf_page_image(doc, 2)
+    finally:
+        doc.close()
+    text = " ".join(w.text for w in ocr_page(page.image, page.dpi, 3).words)
+    assert re.findall(r"ranging from (\S+) to (\S+)", text) == [
+        ("$183.005", "$183.94"), ("$179.98", "$180.935"), ("$180.98", "$181.97"),
+        ("$181.985", "$182.98"), ("$183.005", "$183.94"), ("$184.025", "$184.045")]
+    assert "anemones" not in text

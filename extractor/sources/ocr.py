@@ -5,7 +5,7 @@ words come back with boxes in PDF points (pixels / dpi * 72, top-left origin) an
 confidence scaled to [0, 1], so the one layout analyzer reads a scan like a born-digital page.
 
 Footnote marks get a second look (marks.py); what Tesseract reads a table rule as is dropped
-(tesswords.py).
+(tesswords.py); lines it ran together are read again by cell (merged_lines.py).
 
 Why tesserocr and not the `tesseract` binary (pytesseract): the binary costs a process start, a
 model load and a PNG round trip per page (~0.4 s of CPU per page, measured in bench/bench_ocr.py);
@@ -29,6 +29,7 @@ from ..geometry import BBox
 from ..page import Page, Word
 from .imageprep import dark, prepare
 from .marks import second_look_at_marks
+from .merged_lines import reread_merged_lines
 from .rules import clear_rules
 from .tesswords import drop_rules, font_boxes, read_words
 
@@ -117,10 +118,13 @@ def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float
         api.SetImage(prepared)
         api.SetSourceResolution(round(dpi))
         api.Recognize()
-        raw = drop_rules(dark(ruled), read_words(api))
+        raw = read_words(api)
+        # Tesseract's own binary page (which it has taken the table rules out of), before the
+        # merged lines' crops replace it
+        ink = np.asarray(api.GetThresholdedImage()) == 0 if settings.marks else None
+        raw = reread_merged_lines(api, prepared, raw, rules, dpi)
+        raw = drop_rules(dark(ruled), raw)
         if settings.marks:
-            # Tesseract's own binary page (which it has taken the table rules out of)
-            ink = np.asarray(api.GetThresholdedImage()) == 0
             raw = second_look_at_marks(api, prepared, ink, raw, dpi)
         api.Clear()
     raw = [w for w in raw if w.text]
