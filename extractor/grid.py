@@ -30,6 +30,7 @@ from .values import MARK_WORD, looks_like
 
 _NUMBER_TOKEN = re.compile(r"^(\d{1,2}[A-Za-z]?)[.,](?!\d)")     # "3." ("3," when OCR misreads the dot)
 _LABEL_NUMBER = re.compile(r"^\s*\d{1,2}[A-Za-z]?\.\s*")
+_THOUSANDS = re.compile(r"^\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")   # "2,246,338", "$1,250.00"
 _CLOSING_MARK = re.compile(r"\S\(\d{1,3}\)$|^\(\d{1,3}\)$")
 HEADER_DEPTH_EM = 16          # how far below the caption a header may reach
 RAISED_MARK_EM = 0.6          # how far above its line a footnote mark's top may stand
@@ -282,13 +283,16 @@ def header_vocabulary(table: Table) -> set[str]:
 
 
 def _above_first_row(flow: Flow, header_top: float, zone_bottom: float) -> float:
-    """Where the header zone ends at the latest: above the first line holding a date, which no
-    header has and every table row does. A sub-header misread by OCR ("(A) or (D)" with its "(D)"
-    read "(0)") otherwise matches on into the first row, taking its "A" and the row with it.
-    The row's footnote marks are raised over its line (a scan may read them as a line of their
-    own), so the zone ends half an em higher."""
+    """Where the header zone ends at the latest: above the first line holding a date or a number
+    in thousands ("2,246,338"), which no header has and a table row mostly does (a Form 3 holding
+    may show no date, only marks where its dates would be). A label misread by OCR ("(A) or (D)"
+    with its "(D)" read "(0)", "Indirect (I)" read "Indirect ())") otherwise matches on into the
+    first rows, taking their "A" or "I" and the rows with them. The row's footnote marks are
+    raised over its line (a scan may read them as a line of their own), so the zone ends half an
+    em higher."""
     for ln in flow.lines:
-        if header_top < ln.top < zone_bottom and any(looks_like("date", t.text) for t in ln.toks):
+        if header_top < ln.top < zone_bottom and any(looks_like("date", t.text) or _THOUSANDS.match(t.text)
+                                                      for t in ln.toks):
             return ln.top - RAISED_MARK_EM * flow.em
     return zone_bottom
 
@@ -663,8 +667,8 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
     """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
     with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
     far from every anchor, is a row; so is a space between two row rules (`rules`) holding no
-    anchor and values in RULED_VALUES columns, one the title. A row's anchor is the value
-    nearest the anchor column."""
+    anchor and text other than marks in RULED_VALUES columns, one the title. A row's anchor is
+    the value nearest the anchor column."""
     leaf_of = {b.leaf.key: b.leaf for b in bands}
     order = {b.leaf.key: k for k, b in enumerate(bands)}
     required = {k for k, leaf in leaf_of.items() if leaf.required}
@@ -675,13 +679,18 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
             return False
         return leaf.required or _typed(f, leaf)
 
+    def printed(f: _Frag) -> bool:
+        return f.key in leaf_of and not all(MARK_WORD.match(t.text) for t in f.toks)
+
     values = sorted(filter(value, frags), key=lambda f: f.cy)
     out: list[_Frag] = []
     for above, below in zip(rules, rules[1:]):
-        inside = [f for f in values if above < f.cy < below]
+        # between row rules any text counts (a Form 3 holding's amount misread "ED" beside its title)
+        inside = [f for f in frags if above < f.cy < below and printed(f)]
         keys = {f.key for f in inside}
         if len(keys) >= RULED_VALUES and keys & required and not any(above < a.cy < below for a in anchors):
-            out.append(max(inside, key=lambda f: order[f.key]))
+            typed = [f for f in values if above < f.cy < below]
+            out.append(max(typed or inside, key=lambda f: order[f.key]))
     for line in _group_lines(values, em):
         if len({f.key for f in line}) < UNANCHORED_VALUES:
             continue

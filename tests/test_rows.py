@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pytest
+
 import extractor.api as api
 from extractor import extract
 from extractor.sources import load_document
@@ -38,3 +41,75 @@ def test_a_row_whose_ownership_form_was_not_read_is_still_a_row(monkeypatch):
         expected = want.model_copy(update={"direct_or_indirect_ownership": None}) if k == 1 else want
         assert row == expected, k
 
+
+
+FORM3 = SAMPLE.parent / "form3-derivatives.pdf"
+
+
+@pytest.fixture(scope="module")
+def form3_scan(tmp_path_factory):
+    """The Form 3 sample rasterized at 200 dpi, and what extract reads from it as it is."""
+    scan = tmp_path_factory.mktemp("form3") / "form3.png"
+    doc = pdfium.PdfDocument(str(FORM3))
+    try:
+        doc[0].render(scale=200 / 72, grayscale=True).to_pil().save(scan, dpi=(200, 200))
+    finally:
+        doc.close()
+    return scan, extract(str(scan))
+
+
+def _titles(rows):
+    return [(h.security_title, h.direct_or_indirect_ownership, h.nature_of_ownership) for h in rows]
+
+
+@pytest.mark.slow
+def test_a_scanned_holding_without_its_ownership_form_and_amount_is_still_a_row(monkeypatch, form3_scan):
+    """A scanned Form 3 holding whose "I" OCR dropped and whose amount it misread ("ED"): between
+    its two row rules only text is left, the title and the nature of ownership, and no value of
+    its column's type. It was taken for part of the next row: 7 holdings, one titled "Series B
+    Preferred Stock Series C Preferred Stock", held "By Trust By Trust"."""
+    scan, whole = form3_scan
+    rows = whole.record.derivative_holdings
+    at = {f.path: f for f in whole.fields}
+    form = at["derivative_holdings[1].direct_or_indirect_ownership"]
+    amount = at["derivative_holdings[1].underlying_security_shares"]
+    assert len(rows) == 8 and form.text == "I" and amount.text == "12,162,167"
+
+    def misread(p, data, **kw):
+        d = load_document(p, data, **kw)
+        page = d.pages[0]
+        page.words = [w for w in page.words if max(abs(w.bbox.x0 - form.bbox[0]), abs(w.bbox.top - form.bbox[1])) > 0.5]
+        for w in page.words:
+            if max(abs(w.bbox.x0 - amount.bbox[0]), abs(w.bbox.top - amount.bbox[1])) <= 0.5:
+                w.text = "ED"
+        return d
+
+    monkeypatch.setattr(api, "load_document", misread)
+    got = extract(str(scan)).record.derivative_holdings
+    assert [t[::2] for t in _titles(got)] == [t[::2] for t in _titles(rows)]
+
+
+@pytest.mark.slow
+def test_a_header_label_misread_at_its_end_does_not_take_the_first_holdings(monkeypatch, form3_scan):
+    """Table II's "... Indirect (I) (Instr. 5)" read as "... Indirect ())": the label was matched
+    on into the rows below, whose "I"s fit its "(I)", and the header ended under the second
+    holding. A Form 3 holding need show no date, which is where the header zone used to stop; its
+    amount in thousands stops it now. Guards against 6 holdings where there are 8."""
+    scan, whole = form3_scan
+    header = [w for w in load_document(str(scan), scan.read_bytes()).pages[0].words if w.text == "Indirect"]
+    label = max(header, key=lambda w: w.bbox.top)           # Table II's, below Table I's
+
+    def misread(p, data, **kw):
+        d = load_document(p, data, **kw)
+        page = d.pages[0]
+        after = lambda w: label.bbox.top - 1 < w.bbox.top < label.bbox.bottom + 0.6 * label.bbox.height \
+            and w.bbox.x0 > label.bbox.x0 - 12                 # noqa: E731
+        page.words = [w for w in page.words if not (after(w) and w.text in ("(Instr.", "5)"))]
+        for w in page.words:
+            if after(w) and w.text in ("(I)", "()"):
+                w.text = "())"
+        return d
+
+    monkeypatch.setattr(api, "load_document", misread)
+    got = extract(str(scan)).record.derivative_holdings
+    assert _titles(got) == _titles(whole.record.derivative_holdings)
