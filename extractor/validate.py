@@ -267,6 +267,11 @@ def _dates(rec: dict) -> Iterable[Issue]:
     tx_dates = [(p, d) for p, d in tx_dates if d]
     period = _d(rec.get("period_of_report"))
     doc = str(rec.get("document_type") or "")
+    if period is None:
+        # every form has one (Form 4's box 3, Form 3's box 2, Form 5's fiscal year end): all 286
+        # corpus filings give it
+        yield _issue("missing_period_of_report", "error", ["period_of_report"],
+                     "no date in the box of the period reported (Form 3: box 2; Forms 4 and 5: box 3)")
     if period and tx_dates and doc.startswith("4"):
         first_p, first = min(tx_dates, key=lambda x: x[1])
         if first != period:
