@@ -4,15 +4,16 @@ With the table rules taken out of the page (rules.py), Tesseract's page layout s
 neighbouring columns, or two close lines of one narrow cell, for one text line: the lines of a
 table header whose cells wrap at different heights, "Requiring Statement" over "(Month/Day/Year)"
 in Form 3's narrow box 2. What it reads there is junk ("pug asicale A nawelay" for "1. Title of
-Security (Instr. 3)"), in word boxes as tall as two lines, at confidence near 0. Such a word's
-cell, between the rules either side of it, is cut out of the page and read again as one block of
-text, where the lines are found again; its words replace the junk when Tesseract is surer of them.
+Security (Instr. 3)"), in word boxes as tall as two lines, at confidence near 0; in running text
+two lines of a footnote come out so. Where such junk is most of its text line, its cell, between
+the rules either side of it (in running text the stretch of line beside it), is cut out of the
+page and read again as one block of text, where the lines are found again; its words replace the
+first reading when Tesseract is sure of them and they keep most of its characters.
 """
 from __future__ import annotations
 
 import statistics
 
-import numpy as np
 from PIL import Image
 
 from .tesswords import RawWord, Sym, read_words
@@ -114,7 +115,7 @@ def _chars(words: list[RawWord]) -> int:
 
 
 def _char_conf(words: list[RawWord]) -> float:
-    n = sum(len(w.text) for w in words)
+    n = _chars(words)
     return sum(w.conf * len(w.text) for w in words) / n if n else 0.0
 
 
