@@ -667,8 +667,8 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
     """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
     with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
     far from every anchor, is a row; so is a space between two row rules (`rules`) holding no
-    anchor and text other than marks in RULED_VALUES columns, one the title. A row's anchor is
-    the value nearest the anchor column."""
+    anchor and values in RULED_VALUES columns, one required, or text other than marks in
+    RULED_VALUES columns, one the title. A row's anchor is the value nearest the anchor column."""
     leaf_of = {b.leaf.key: b.leaf for b in bands}
     order = {b.leaf.key: k for k, b in enumerate(bands)}
     required = {k for k, leaf in leaf_of.items() if leaf.required}
@@ -683,21 +683,40 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
         return f.key in leaf_of and not all(MARK_WORD.match(t.text) for t in f.toks)
 
     values = sorted(filter(value, frags), key=lambda f: f.cy)
+    title = {k for k, leaf in leaf_of.items() if leaf.field == "security_title"}
     out: list[_Frag] = []
     for above, below in zip(rules, rules[1:]):
-        # between row rules any text counts (a Form 3 holding's amount misread "ED" beside its title)
-        inside = [f for f in frags if above < f.cy < below and printed(f)]
-        keys = {f.key for f in inside}
-        if len(keys) >= RULED_VALUES and keys & required and not any(above < a.cy < below for a in anchors):
-            typed = [f for f in values if above < f.cy < below]
-            out.append(max(typed or inside, key=lambda f: order[f.key]))
+        if any(above < a.cy < below for a in anchors):
+            continue
+        typed = [f for f in values if above < f.cy < below]
+        if len({f.key for f in typed}) >= RULED_VALUES and {f.key for f in typed} & required:
+            out.append(max(typed, key=lambda f: order[f.key]))
     for line in _group_lines(values, em):
         if len({f.key for f in line}) < UNANCHORED_VALUES:
             continue
         cy = sum(f.cy for f in line) / len(line)
         if all(abs(a.cy - cy) > UNANCHORED_CLEAR_EM * em for a in anchors + out):
             out.append(max(line, key=lambda f: order[f.key]))
+    # last, with its title any text counts (a Form 3 holding's amount misread "ED", its "I" lost),
+    # where neither of the above found the row
+    for above, below in zip(rules, rules[1:]):
+        if any(above < a.cy < below for a in anchors + out):
+            continue
+        inside = [f for f in frags if above < f.cy < below and printed(f)]
+        if len({f.key for f in inside}) >= RULED_VALUES and {f.key for f in inside} & title:
+            out.append(max(inside, key=lambda f: order[f.key]))
     return out
+
+
+def _one_per_ruled_row(anchors: list[_Frag], rules: list[float], em: float) -> list[_Frag]:
+    """Anchors less than an em apart with no row rule between them are one row's (OCR read its
+    D/I twice, or a mark's digit beside it as another): the first of them."""
+    kept: list[_Frag] = []
+    for a in sorted(anchors, key=lambda f: f.cy):
+        if kept and a.cy - kept[-1].cy < em and not any(kept[-1].cy < r < a.cy for r in rules):
+            continue
+        kept.append(a)
+    return kept
 
 
 def _body_rules(flow: Flow, frags: list[_Frag]) -> list[float]:
@@ -750,6 +769,8 @@ def build_rows(flow: Flow, bands: list[Band] | dict[int, list[Band]], toks: list
             anchors = [f for f in typed if f.key == key]
     single = {b.leaf.key for b in bands if not b.leaf.wraps}
     rules = _body_rules(flow, frags) if ruled and flow.doc.is_ocr and frags else []
+    if rules:
+        anchors = _one_per_ruled_row(anchors, rules, em)
     if not flow.doc.is_text:      # a text dump may print one row's values on two lines
         anchors += _unanchored_rows(frags, anchors, bands, em, rules)
     required = {b.leaf.key for b in bands if b.leaf.required}

@@ -113,3 +113,19 @@ def test_a_header_label_misread_at_its_end_does_not_take_the_first_holdings(monk
     monkeypatch.setattr(api, "load_document", misread)
     got = extract(str(scan)).record.derivative_holdings
     assert _titles(got) == _titles(whole.record.derivative_holdings)
+
+
+def test_anchors_of_one_ruled_row_are_one_row():
+    """datamule-0218 scanned (simulated, 200 dpi): a holding's "I" was found twice 3 pt apart, and
+    the row split in two, a row of its own for the mark "(3)" read "03", shifting every holding
+    after it by one. Between the same two row rules, anchors less than an em apart are one row's;
+    across a rule, or further apart, they stay two."""
+    from types import SimpleNamespace
+
+    from extractor.grid import _one_per_ruled_row
+    a = lambda cy: SimpleNamespace(cy=cy)      # noqa: E731
+    rules = [660.0, 686.0, 712.0]
+    got = _one_per_ruled_row([a(672.0), a(669.0), a(699.0)], rules, em=8.0)
+    assert [f.cy for f in got] == [669.0, 699.0]
+    assert [f.cy for f in _one_per_ruled_row([a(684.0), a(689.0)], rules, em=8.0)] == [684.0, 689.0]
+    assert [f.cy for f in _one_per_ruled_row([a(662.0), a(675.0)], rules, em=8.0)] == [662.0, 675.0]
