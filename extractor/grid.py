@@ -667,8 +667,9 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
     """Anchors for the rows whose ownership form was not read (OCR drops a lone "D" or "I"): a line
     with values in UNANCHORED_VALUES columns (a title, or single-valued values of their own type),
     far from every anchor, is a row; so is a space between two row rules (`rules`) holding no
-    anchor and values in RULED_VALUES columns, one required, or text other than marks in
-    RULED_VALUES columns, one the title. A row's anchor is the value nearest the anchor column."""
+    anchor and values in RULED_VALUES columns, one required; and last, where neither found one,
+    a ruled space with text other than marks in RULED_VALUES columns, one the title. A row's
+    anchor is the value (or text) nearest the anchor column."""
     leaf_of = {b.leaf.key: b.leaf for b in bands}
     order = {b.leaf.key: k for k, b in enumerate(bands)}
     required = {k for k, leaf in leaf_of.items() if leaf.required}
