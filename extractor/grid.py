@@ -690,7 +690,8 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
         if any(above < a.cy < below for a in anchors):
             continue
         typed = [f for f in values if above < f.cy < below]
-        if len({f.key for f in typed}) >= RULED_VALUES and {f.key for f in typed} & required:
+        keys = {f.key for f in typed}
+        if len(keys) >= RULED_VALUES and keys & required:
             out.append(max(typed, key=lambda f: order[f.key]))
     for line in _group_lines(values, em):
         if len({f.key for f in line}) < UNANCHORED_VALUES:
@@ -704,7 +705,8 @@ def _unanchored_rows(frags: list[_Frag], anchors: list[_Frag], bands: list[Band]
         if any(above < a.cy < below for a in anchors + out):
             continue
         inside = [f for f in frags if above < f.cy < below and printed(f)]
-        if len({f.key for f in inside}) >= RULED_VALUES and {f.key for f in inside} & title:
+        keys = {f.key for f in inside}
+        if len(keys) >= RULED_VALUES and keys & title:
             out.append(max(inside, key=lambda f: order[f.key]))
     return out
 

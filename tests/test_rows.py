@@ -17,13 +17,17 @@ from extractor.sources import load_document
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "form4-multi-owner.pdf"
 
 
+def _at(word, bbox: list[float]) -> bool:
+    """The word is the one a field entry's `bbox` points to."""
+    return max(abs(word.bbox.x0 - bbox[0]), abs(word.bbox.top - bbox[1])) <= 0.5
+
+
 def _without_word_at(path: Path, bbox: list[float]):
     """`load_document` with the word at `bbox` (page 1) left out, as OCR leaves out a word."""
     def load(p, data, **kw):
         doc = load_document(p, data, **kw)
         page = doc.pages[0]
-        page.words = [w for w in page.words
-                      if max(abs(w.bbox.x0 - bbox[0]), abs(w.bbox.top - bbox[1])) > 0.5]
+        page.words = [w for w in page.words if not _at(w, bbox)]
         return doc
     return load
 
@@ -78,9 +82,9 @@ def test_a_scanned_holding_without_its_ownership_form_and_amount_is_still_a_row(
     def misread(p, data, **kw):
         d = load_document(p, data, **kw)
         page = d.pages[0]
-        page.words = [w for w in page.words if max(abs(w.bbox.x0 - form.bbox[0]), abs(w.bbox.top - form.bbox[1])) > 0.5]
+        page.words = [w for w in page.words if not _at(w, form.bbox)]
         for w in page.words:
-            if max(abs(w.bbox.x0 - amount.bbox[0]), abs(w.bbox.top - amount.bbox[1])) <= 0.5:
+            if _at(w, amount.bbox):
                 w.text = "ED"
         return d
 

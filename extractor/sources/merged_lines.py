@@ -13,6 +13,7 @@ first reading when Tesseract is sure of them and they keep most of its character
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 
 from PIL import Image
 
@@ -47,12 +48,11 @@ def junk_of_merged_lines(words: list[RawWord]) -> list[RawWord]:
     if med <= 0:
         return []
     junk = [w for w in words if w.box[3] - w.box[1] > TALL * med and w.conf < JUNK_CONF and len(w.text) >= MIN_CHARS]
-    chars: dict[int, int] = {}
+    chars, junk_chars = Counter(), Counter()
     for w in words:
-        chars[w.line] = chars.get(w.line, 0) + len(w.text)
-    junk_chars: dict[int, int] = {}
+        chars[w.line] += len(w.text)
     for w in junk:
-        junk_chars[w.line] = junk_chars.get(w.line, 0) + len(w.text)
+        junk_chars[w.line] += len(w.text)
     return [w for w in junk if junk_chars[w.line] >= JUNK_SHARE * chars[w.line]]
 
 
