@@ -20,18 +20,25 @@ def _code_version() -> bytes:
 
 
 def cache_ocr(folder: str) -> None:
+    """Make scan.py's page reading go through an on-disk cache in `folder`, keyed by the page
+    image, the OCR code and the page's number: the preparation is put off until a page is not
+    found there."""
     import extractor.sources.scan as scan
-    real = scan.ocr_page
+    real_prepare, real_read = scan.prepare_page, scan.read_page
     version = _code_version()
 
-    def cached(img, dpi, number, size=None, *a, **kw):
+    def prepare(img, dpi, size=None, *a, **kw):
+        return (img, dpi, size, a, kw)
+
+    def read(pending, number, *a, **kw):
+        img, dpi, size, pa, pkw = pending
         key = hashlib.sha256(img.tobytes() + version + f"{dpi}|{number}|{size}".encode()).hexdigest()
         f = Path(folder) / f"{key}.pkl"
         if f.exists():
             page, png = pickle.loads(f.read_bytes())
             page.image = Image.open(io.BytesIO(png)) if png else None
             return page
-        page = real(img, dpi, number, size, *a, **kw)
+        page = real_read(real_prepare(img, dpi, size, *pa, **pkw), number, *a, **kw)
         f.parent.mkdir(parents=True, exist_ok=True)
         png = b""
         if page.image is not None:          # kept as PNG: a 300 dpi page is 8 MB of raw pixels
@@ -42,4 +49,4 @@ def cache_ocr(folder: str) -> None:
         f.write_bytes(pickle.dumps((page, png)))
         page.image = image
         return page
-    scan.ocr_page = cached
+    scan.prepare_page, scan.read_page = prepare, read

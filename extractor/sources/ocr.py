@@ -95,41 +95,68 @@ def tesseract(psm: int = PSM, whitelist: str = ""):
             api.SetPageSegMode(PSM)
 
 
-def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float] | None = None,
-             settings: OcrSettings = OcrSettings()) -> Page:
-    """OCR one page image into a `Page` of `Word`s in PDF points (`size`: the page in points, by
-    default the image's own size at `dpi`)."""
-    scan_dpi = dpi
+@dataclass(slots=True)
+class PreparedPage:
+    """A page image made ready for Tesseract (prepare_page): what read_page needs."""
+    image: Image.Image          # grey, turned straight, rules taken out (upscaled when settings.min_dpi asks)
+    ruled: Image.Image          # the same before the rules were taken out (drop_rules looks for their glyphs)
+    cells: Image.Image          # what table cells are read again from (cell_reread.py): the scan's own resolution
+    rules: list[tuple[int, int, int, int]]   # the vertical rules taken out, in pixels of `cells`
+    angle: float                # the skew removed, degrees
+    dpi: float                  # the resolution of `image`
+    scan_dpi: float             # the scan's own
+    size: tuple[float, float]   # the page in points
+
+
+def prepare_page(img: Image.Image, dpi: float, size: tuple[float, float] | None = None,
+                 settings: OcrSettings = OcrSettings()) -> PreparedPage:
+    """A page image turned straight and its rules taken out (imageprep.py, rules.py): all the
+    work on a page before Tesseract reads it, which needs no engine (scan.py runs it for the next
+    page while Tesseract reads this one). `size`: the page in points, by default the image's own
+    size at `dpi`."""
     prepared, angle = prepare(img, dpi)
-    ruled = prepared                # drop_rules looks for the rules Tesseract may still have read a glyph of
+    ruled = prepared
     rules: list[tuple[int, int, int, int]] = []
     if settings.rules:
         prepared, rules = clear_rules(prepared, dpi)
-    page_image = prepared           # what table cells are read again from (cell_reread.py)
-    width, height = size if size is not None else (img.width * 72.0 / dpi, img.height * 72.0 / dpi)
+    cells = prepared
+    size = size if size is not None else (img.width * 72.0 / dpi, img.height * 72.0 / dpi)
+    scan_dpi = dpi
     if settings.min_dpi and dpi < settings.min_dpi:
         f = settings.min_dpi / dpi
         prepared = prepared.resize((round(prepared.width * f), round(prepared.height * f)), Image.Resampling.BICUBIC)
         ruled = ruled.resize(prepared.size, Image.Resampling.BICUBIC) if settings.rules else prepared
         dpi = dpi * f
-    scale = 72.0 / dpi
+    return PreparedPage(prepared, ruled, cells, rules, angle, dpi, scan_dpi, size)
+
+
+def read_page(p: PreparedPage, number: int, settings: OcrSettings = OcrSettings()) -> Page:
+    """A prepared page read by Tesseract into a `Page` of `Word`s in PDF points."""
+    scale = 72.0 / p.dpi
     with tesseract(settings.psm) as api:
         api.SetVariable("thresholding_method", str(settings.threshold))
-        api.SetImage(prepared)
-        api.SetSourceResolution(round(dpi))
+        api.SetImage(p.image)
+        api.SetSourceResolution(round(p.dpi))
         api.Recognize()
         raw = read_words(api)
         # Tesseract's own binary page (which it has taken the table rules out of), before the
         # merged lines' crops replace it
         ink = np.asarray(api.GetThresholdedImage()) == 0 if settings.marks else None
-        raw = reread_merged_lines(api, prepared, raw, rules, dpi)
-        raw = drop_rules(dark(ruled), raw)
+        raw = reread_merged_lines(api, p.image, raw, p.rules, p.dpi)
+        raw = drop_rules(dark(p.ruled), raw)
         if settings.marks:
-            raw = second_look_at_marks(api, prepared, ink, raw, dpi)
+            raw = second_look_at_marks(api, p.image, ink, raw, p.dpi)
         api.Clear()
     raw = [w for w in raw if w.text]
     words = [Word(w.text.translate(STRAIGHT_QUOTES), BBox(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale), number, conf=w.conf, sup=w.sup)
              for w, b in zip(raw, font_boxes(raw))]
-    to_pt = 72.0 / scan_dpi
-    return Page(number, width, height, words, image_dpi=scan_dpi, skew=angle, image=page_image,
-                rules=[BBox(x0 * to_pt, y0 * to_pt, x1 * to_pt, y1 * to_pt) for x0, y0, x1, y1 in rules])
+    to_pt = 72.0 / p.scan_dpi
+    return Page(number, p.size[0], p.size[1], words, image_dpi=p.scan_dpi, skew=p.angle, image=p.cells,
+                rules=[BBox(x0 * to_pt, y0 * to_pt, x1 * to_pt, y1 * to_pt) for x0, y0, x1, y1 in p.rules])
+
+
+def ocr_page(img: Image.Image, dpi: float, number: int, size: tuple[float, float] | None = None,
+             settings: OcrSettings = OcrSettings()) -> Page:
+    """OCR one page image into a `Page` of `Word`s in PDF points (`size`: the page in points, by
+    default the image's own size at `dpi`)."""
+    return read_page(prepare_page(img, dpi, size, settings), number, settings)
