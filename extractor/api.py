@@ -11,6 +11,7 @@ from .detect import detect_template
 from .errors import ExtractError
 from .exact import exact_extraction
 from .flow import build_flow
+from .label_reread import reread_garbled_labels
 from .layout import analyze
 from .match import Matcher
 from .model import Extraction, Issue, Source, TemplateRef
@@ -40,6 +41,10 @@ def extract(path: str, *, data: bytes | None = None, threshold: float = DEFAULT_
     matcher = Matcher(flow)
     tmpl, tconf = detect_template(matcher, resolve_template(template))
     layout = analyze(flow, matcher, tmpl)
+    if reread_garbled_labels(layout):           # scans: a header line whose box labels OCR garbled, read again by box
+        flow = build_flow(doc)
+        matcher = Matcher(flow)
+        layout = analyze(flow, matcher, tmpl)
     try:
         reread_boxes(layout)                    # scans: names the page reading dropped, read again alone
         reread_cells(layout)                    # scans: doubtful table cells read again from the page image
