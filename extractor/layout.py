@@ -147,6 +147,8 @@ def analyze(flow: Flow, matcher: Matcher, template: Template) -> Layout:
                 lay.after_tables = max(lay.after_tables, g.body_bottom if g.rows else g.header_bottom)
     if not lay.grids and lay.captions:
         lay.after_tables = max(c.bottom for c in lay.captions.values())
+    if flow.doc.is_ocr:
+        _garbled_signature_caption(lay)
     return lay
 
 
@@ -181,6 +183,52 @@ def _garbled_notes_heading(lay: Layout, margin: dict[int, float]) -> None:
                 and at_margin(above) and len(above.toks) <= HEADING_WORDS:
             lay.stops.append((above.top, "footnotes", Hit(label, list(above.toks), 0.5)))
             return
+
+
+SIGNATURE_CAPTION_SCORE = 0.75    # a scan's signature caption that lost a word or its "**" ("* Signature of Reportin")
+SIGNATURE_CAPTION_PARTIAL = 75    # ... or that matches only in part ("Seee of Reporting Date")
+SIGNATURE_CAPTION_EM = 3.0        # ... on the lines this close above the printed notes under it
+SIGNATURE_CAPTION_LEAD_EM = 6.0   # the words this far left of a caption found in part are its lost start
+
+
+def _garbled_signature_caption(lay: Layout) -> None:
+    """Scans: "** Signature of Reporting Person" read past matching ("* Signature of Reportin",
+    "Seee of Reporting Date": it is printed small, beside the "Date" caption), so every signature
+    above it would be lost. When no caption was found after the tables, the lines right above the
+    first printed note under them ("Reminder: Report on a separate line ...") are taken for it:
+    the one the caption matches best, when it matches well enough in whole or in part; a "Date"
+    at its end stays the date's caption."""
+    em, flow = lay.flow.em, lay.flow
+    if any(kind == "signature_caption" and top >= lay.after_tables - 0.1 for top, kind, _h in lay.stops):
+        return
+    notes = [top for top, kind, _h in lay.stops if kind == "boilerplate" and top > lay.after_tables]
+    labels = lay.template.sections.signature_captions
+    if not notes or not labels:
+        return
+    under = min(notes)
+    near = lambda t: under - SIGNATURE_CAPTION_EM * em <= t.top < under
+    hits = lay.matcher.find(labels, within=near, min_score=SIGNATURE_CAPTION_SCORE)
+    if hits:
+        best = max(hits, key=lambda h: h.score)
+    else:
+        dates = {norm(d) for d in lay.template.sections.signature_date_caption}
+        lines = [[t for t in ln.toks if t.i not in lay.used and t.norm not in dates] for ln in flow.lines
+                 if ln.toks and near(ln.toks[0])]
+        scored = [(max(fuzz.partial_ratio(" ".join(t.norm for t in toks), norm(label)) for label in labels), toks)
+                  for toks in lines if len(toks) >= 2]
+        score, toks = max(scored, key=lambda st: st[0], default=(0, []))
+        if score < SIGNATURE_CAPTION_PARTIAL:
+            return
+        best = Hit(labels[0], toks, 0.5 * score / 100)
+    # what OCR made of the caption's start ("Seee" for "** Signature", boxed as a line of its own)
+    # is where the signature column starts
+    cy = best.first.cy
+    lead = [t for t in flow.toks if abs(t.cy - cy) < 0.6 * em and best.x0 - SIGNATURE_CAPTION_LEAD_EM * em <= t.x0
+            and t.x1 <= best.x0 and t.i not in lay.used and t.i not in best.ids]
+    if lead:
+        best = Hit(best.label, sorted(lead, key=lambda t: t.x0) + best.toks, best.score)
+    lay.stops.append((best.top, "signature_caption", best))
+    lay.stops.sort(key=lambda s: s[0])
 
 
 def _find_boxes(lay: Layout, owner_hits: list[Hit], first_caption: float) -> None:

@@ -1096,3 +1096,39 @@ def test_a_header_reread_is_taken_when_surer_or_as_sure_and_longer(new, old, tak
     from extractor.page import Word
     words = lambda ws: [Word(t, BBox(0, 0, 1, 1), 1, conf=c) for t, c in ws]
     assert _better(words(new), words(old)) is taken
+
+
+@lru_cache(maxsize=None)
+def _simulated(form: str, case: str, dpi: int = 200) -> dict:
+    """The record of a scan the test makes of a corpus filing's PDF, degraded the way the corpus's
+    scans are (scripts/simulate_scans.py: seeded by the case's name, the same scan every run)."""
+    import sys
+    import tempfile
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from simulate_scans import simulate
+    with tempfile.TemporaryDirectory() as out:
+        scan = simulate(CORPUS.parent / form / case, Path(out), dpi)
+        return extract(str(scan)).record.model_dump(mode="json")
+
+
+@pytest.mark.parametrize("form, case", [("form3", "datamule-0181"), ("form3", "datamule-0101")])
+def test_a_signature_under_a_caption_ocr_garbled_is_still_read(form, case):
+    """On these Form 3 scans "** Signature of Reporting Person" comes out "Seee" + "of Reporting
+    Date" and "* Signature of Reportin" + "Peicoh pee Date": no caption matched, and the
+    signature (name and date) was lost, with no confidence to flag it."""
+    got = _simulated(form, case)["signatures"]
+    want = json.loads((CORPUS.parent / form / case / "truth.json").read_text())
+    want = want.get("record", want)["signatures"]
+    assert len(got) == len(want) == 1
+    assert got[0]["date"] == want[0]["date"]
+    assert difflib.SequenceMatcher(None, got[0]["name"] or "", want[0]["name"]).ratio() > 0.85
+
+
+def test_a_form_5_header_whose_box_labels_ocr_ran_together_gives_issuer_and_relationship():
+    """This Form 5 scan's header line of boxes 1, 2 and 5 was read as one garbled line ("eee aes
+    ues ... Prelate eee"): the issuer came out null and every relationship flag null."""
+    got = _simulated("form5", "kellogg-0102")
+    assert (got["issuer"]["name"], got["issuer"]["trading_symbol"]) == ("OFG BANCORP", "OFG")
+    owner = got["reporting_owners"][0]
+    assert (owner["is_director"], owner["is_officer"], owner["is_ten_percent_owner"], owner["is_other"]) == \
+        (False, True, False, False)
