@@ -576,7 +576,8 @@ def _period_from_transactions(draft: dict) -> list[Issue]:
 
 def _state_by_zip(draft: dict) -> list[Issue]:
     """An owner's state read as no code EDGAR has ("OE" or "ses" for "CA") beside a ZIP code that
-    reads whole: the state the ZIP belongs to (zip_states.py), at a fit of STATE_FIT. EDGAR's codes
+    reads whole, or as a US state beside a Canadian postal code: the state (or province) the code
+    belongs to (zip_states.py), at a fit of STATE_FIT. EDGAR's codes
     for other countries hold a digit ("2M", "X0"), so a code of letters is a state's; a foreign
     code whose digit OCR read as a letter is the risk the lowered fit owns."""
     out = []
@@ -585,10 +586,10 @@ def _state_by_zip(draft: dict) -> list[Issue]:
         if state is None or zc is None or not isinstance(zc.value, str) or not isinstance(state.value, str):
             continue
         read = state.value
-        if is_state_code(read):
-            continue
         by_zip = state_of_zip(zc.value)
-        if by_zip is None:
+        # a code EDGAR has stands, unless it is a US state's beside a Canadian postal code ("Al"
+        # read for A1, British Columbia, beside "V5Y 0A1")
+        if by_zip is None or by_zip == read or (is_state_code(read) and (read not in US_STATES or by_zip in US_STATES)):
             continue
         state.value = by_zip
         path = f"reporting_owners[{i}].state"

@@ -92,9 +92,11 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     na = lay.template.name_address
     em = lay.flow.em
     pool = set(toks)
-    # captions are single parenthesised words; "STREET" in an address is not "(Street)"
-    find = lambda labels: lay.matcher.find(labels, within=lambda t: t in pool and t.text.startswith("("),
-                                           min_score=0.8)
+    # captions are single parenthesised words; "STREET" in an address is not "(Street)" (on a scan
+    # one may have lost its opening parenthesis: "City) (State) Zip)")
+    ocr = lay.flow.doc.is_ocr
+    caption_like = lambda t: t.text.startswith("(") or (ocr and len(t.text) > 2 and t.text.endswith(")"))
+    find = lambda labels: lay.matcher.find(labels, within=lambda t: t in pool and caption_like(t), min_score=0.8)
     name_caps = find(na.name_captions)
     street_caps = find(na.street_captions)
     city_caps = sorted(find(na.city_captions), key=lambda h: h.x0)
@@ -102,7 +104,7 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     if lay.flow.doc.is_ocr and cap_ids:
         # a caption garbled past matching beside one that matched ("(ast) (ren, (peice)") is one too
         cap_lines = {t.line for t in toks if t.i in cap_ids}
-        cap_ids |= {t.i for t in toks if t.line in cap_lines and t.text.startswith("(") and t.i not in cap_ids}
+        cap_ids |= {t.i for t in toks if t.line in cap_lines and caption_like(t) and t.i not in cap_ids}
     rel = find(na.relationship_heading) if na.relationship_heading else []
     rel_top = min((h.top for h in rel), default=float("inf"))
     rel_i = min((h.first.i for h in rel), default=None)
@@ -275,7 +277,9 @@ def split_city_line(toks: list[Tok], caps: list[Hit], label: float, em: float) -
         if not cols[2] and len(cols[1]) > 1 and any(ch.isdigit() for ch in cols[1][-1].text):
             cols[2] = [cols[1].pop()]
         if all(len({t.line for t in c}) <= 2 for c in cols):
-            return {k: _cand(c, label) for k, c in zip(keys, cols)}
+            # a column's words line by line: a city wrapped short of a line's height below its
+            # start ("SAN" / "FRANCISCO" 4 pt lower and 2 pt further left) is read after it
+            return {k: _cand(sorted(c, key=lambda t: (t.line, t.x0)), label) for k, c in zip(keys, cols)}
     text = _join(toks)
     m = _CITY_LINE.match(text)
     if m:

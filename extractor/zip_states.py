@@ -40,10 +40,19 @@ _RANGES = (
 )
 
 
+# A Canadian postal code ("V5Y 0A1") and EDGAR's code of the province its first letter is
+# Canada Post's district of: A0 Alberta ... A9 Saskatchewan, B0 Yukon
+CANADIAN_POSTAL_CODE = re.compile(r"^([ABCEGHJKLMNPRSTVXY])\d[A-Z] ?\d[A-Z]\d$")
+_PROVINCES = {"A": "A4", "B": "A5", "C": "A7", "E": "A3", "G": "A8", "H": "A8", "J": "A8", "K": "A6", "L": "A6",
+              "M": "A6", "N": "A6", "P": "A6", "R": "A2", "S": "A9", "T": "A0", "V": "A1", "Y": "B0"}
+
+
 def state_of_zip(zip_code: str) -> str | None:
-    """The state of a five-digit (or ZIP+4) code, or None when it is no US ZIP or its prefix is
-    not a state's."""
+    """The state of a five-digit (or ZIP+4) code, or the EDGAR code of the province of a Canadian
+    postal code; None when it is neither or its prefix is not a state's."""
     digits = zip_code.strip()
+    if m := CANADIAN_POSTAL_CODE.match(digits.upper()):
+        return _PROVINCES.get(m.group(1))
     if not ZIP_CODE.match(digits):
         return None
     prefix = int(digits[:3])

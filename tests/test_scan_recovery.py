@@ -1146,3 +1146,23 @@ def test_a_form_5_header_whose_box_labels_ocr_ran_together_gives_issuer_and_rela
     owner = got["reporting_owners"][0]
     assert (owner["is_director"], owner["is_officer"], owner["is_ten_percent_owner"], owner["is_other"]) == \
         (False, True, False, False)
+
+
+@pytest.mark.parametrize("case, city, state, zip_code", [
+    ("datamule-0018", "SAN FRANCISCO", "CA", "94103"),     # "FRANCISCO" wrapped 4 pt lower and 2 pt further left
+    ("datamule-0011", "MOUNTAIN VIEW", "CA", "94043"),     # captions read "City) (State) Zip)"
+    ("datamule-0195", "VANCOUVER", "A1", "V5Y 0A1"),       # "Al" beside a Canadian postal code
+])
+def test_a_scanned_city_line(case, city, state, zip_code):
+    """Simulated Form 4 scans at 200 dpi: a wrapped city came out "FRANCISCO SAN" at 0.96; captions
+    that lost their "(" were no captions, so the city ran on into them ("MOUNTAIN VIEW CA 94043
+    City)"); and British Columbia's "A1", read "Al", was taken for Alabama."""
+    owner = _simulated("form4", case)["reporting_owners"][0]
+    assert (owner["city"], owner["state"], owner["zip_code"]) == (city, state, zip_code)
+
+
+@pytest.mark.parametrize("code, province", [("V5Y 0A1", "A1"), ("M5H 2N2", "A6"), ("h3b4w8", "A8"), ("T2P 1J9", "A0"),
+                                            ("94043", "CA"), ("D02 X285", None), ("V5Y 0A", None)])
+def test_a_canadian_postal_code_gives_edgars_province_code(code, province):
+    from extractor.zip_states import state_of_zip
+    assert state_of_zip(code) == province
