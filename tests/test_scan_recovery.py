@@ -282,11 +282,14 @@ def test_a_period_and_a_comma_swapped_in_running_text(read, fixed):
     ("inthis Form 4 oftheir pecuniary interest", "in this Form 4 of their pecuniary interest"),
     ("JPMorgan Chase Bank, N.A. and IPOs by McDonald", "JPMorgan Chase Bank, N.A. and IPOs by McDonald"),   # as filed
     ("AMERICAN EXPRESS CO, often on a basis", "AMERICAN EXPRESS CO, often on a basis"),
+    ("By Sequoia Capital U S Venture 2010 Fund, L.P.", "By Sequoia Capital U.S. Venture 2010 Fund, L.P."),
+    ("Director US Loan Program, U.S. Bank", "Director US Loan Program, U.S. Bank"),
 ])
 def test_spaces_small_print_lost_between_short_words(read, fixed):
     """Tesseract loses the narrow space after a class letter ("Class ACommon Stock": 26 times on
     24 simulated Form 4 scans at 200 dpi) and after a short function word ("ofits", "ona"); none
-    of these run-together forms is a word or in any truth record. Names and words are left."""
+    of these run-together forms is a word or in any truth record. Names and words are left. And
+    the periods of "U.S." read as specks ("U S", in no truth record; "U.S." in 83)."""
     from extractor.ocr_repair import PROSE_RULES, text_repairs
     assert text_repairs(read, PROSE_RULES)[0] == fixed
 
