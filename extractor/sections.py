@@ -109,10 +109,11 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     rel_top = min((h.top for h in rel), default=float("inf"))
     rel_i = min((h.first.i for h in rel), default=None)
     content = [t for t in toks if t.i not in cap_ids and t.i not in lay.used and not _before_rel(t, rel_top, rel_i)]
-    dropped = False
+    gone: list[Tok] = []
     if lay.flow.doc.is_ocr:
         kept = _without_rule_lines(content, em)
-        dropped, content = len(kept) < len(content), kept
+        gone, content = [t for t in content if t not in kept], kept
+    dropped = bool(gone)
     order = [t for ln in reading_lines(content + [t for h in name_caps + street_caps + city_caps for t in h.toks], em)
              for t in ln]
     pos = {t.i: k for k, t in enumerate(order)}
@@ -146,10 +147,15 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
         name_toks = _name_without_dust(name_toks)
     out = {"name": _cand(name_toks, label, structure=structure)}
     street_lines = reading_lines(street_toks, em)
-    if street_at < 0 and not city_toks and len(street_lines) >= 2 and _city_shaped(street_lines[-1]):
+    if street_at < 0 and not city_toks and len(street_lines) >= 2:
         # no "(Street)" caption read: the city line is the last line before "(City)", when it
-        # ends in a state and a postal code ("PASADENA CA 91105")
-        city_toks = street_lines.pop()
+        # ends in a state and a postal code ("PASADENA CA 91105"); or the line before it, when
+        # the last is the rest of a city that wrapped ("MENLO CA 94025" / "PARK")
+        if _city_shaped(street_lines[-1]):
+            city_toks = street_lines.pop()
+        elif len(street_lines) >= 3 and _city_shaped(street_lines[-2]) and (rest := _city_rest(street_lines[-1])):
+            street_lines.pop()
+            city_toks = street_lines.pop() + rest
         street_toks = [t for ln in street_lines for t in ln]
     if lay.flow.doc.is_ocr:
         city_toks = _scanned_city_line(city_toks, em)
@@ -171,9 +177,13 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
         state.value = state.value.upper()
     if dropped:
         # a line taken for a rule may have been the field's print, garbled past reading: a part
-        # left empty is then no sure blank
-        for c in out.values():
-            if c.value is None:
+        # left empty is then no sure blank, nor a city that line runs on under ("SAN" /
+        # "FRANCISco. CS\" valseed" dropped: the city would be "SAN" at 0.94; a name has the
+        # rule it is underlined with under it)
+        for key, c in out.items():
+            under = key == "city" and c.toks and any(t.cy > max(u.cy for u in c.toks) and t.top - max(u.bottom for u in c.toks) < 0.3 * em
+                                   and t.x0 < max(u.x1 for u in c.toks) and t.x1 > min(u.x0 for u in c.toks) for t in gone)
+            if c.value is None or under:
                 c.structure = min(c.structure, DROPPED_STRUCTURE)
     return out
 
@@ -182,6 +192,15 @@ def _city_shaped(line: list[Tok]) -> bool:
     """A line ending in a state code and a postal code, after a word: "PASADENA CA 91105"."""
     words = [t.text.strip(",") for t in line]
     return len(words) >= 3 and bool(_STATE.match(words[-2].upper())) and bool(_ZIP.match(words[-1]))
+
+
+def _city_rest(line: list[Tok]) -> list[Tok]:
+    """The words of a line of capitalized words, the rest of a city that wrapped ("PARK" under
+    "MENLO CA 94025", "YORK," under "NEW NY 10003"), less dust read beside them ("HILLS ati");
+    none when the line is no such rest."""
+    words = [t for t in line if not (t.text.islower() and len(t.text) <= 3)]
+    name = lambda w: len(w) > 1 and w.isalpha() and w[0].isupper()
+    return words if words and all(name(t.text.rstrip(",.")) for t in words) else []
 
 
 def _without_rule_lines(toks: list[Tok], em: float) -> list[Tok]:
@@ -213,7 +232,7 @@ def _scanned_city_line(toks: list[Tok], em: float) -> list[Tok]:
             first[-2] = t.retext(code)
     # a line of capitalized words under it is the rest of a city that wrapped ("MOUNTAIN CA 94043"
     # / "VIEW"), not captions
-    wrapped = any(all(t.text.isalpha() and t.text[0].isupper() and len(t.text) > 1 for t in ln) for ln in lines[1:])
+    wrapped = any(_city_rest(ln) for ln in lines[1:])
     return first if _city_shaped(first) and not wrapped else toks
 
 

@@ -1169,3 +1169,27 @@ def test_a_scanned_city_line(case, city, state, zip_code):
 def test_a_canadian_postal_code_gives_edgars_province_code(code, province):
     from extractor.zip_states import state_of_zip
     assert state_of_zip(code) == province
+
+
+@pytest.mark.parametrize("case, city", [("datamule-0077", "MENLO PARK"), ("datamule-0189", "NEW YORK,")])
+def test_a_scanned_city_that_wrapped_under_its_state_and_zip(case, city):
+    """Form 3's box 1 is narrow: "MENLO CA 94025" / "PARK", "NEW NY 10003" / "YORK,". With the
+    "(Street)" caption garbled the city line was left in the street ("101 ered MENLO CA 94025
+    PARK") and city, state and zip null; with "YORK," (a comma) it was cut to "NEW" at 0.94."""
+    owner = _simulated("form3", case)["reporting_owners"][0]
+    assert owner["city"] == city
+
+
+def test_a_city_whose_wrapped_rest_was_dropped_as_a_rule_is_doubted():
+    """"SAN" / "FRANCISco. CS\\" valseed": the second line read so badly it was taken for a rule
+    under the box and dropped, and the city came out "SAN" at 0.94."""
+    from extractor.api import extract as run
+    import sys
+    import tempfile
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from simulate_scans import simulate
+    with tempfile.TemporaryDirectory() as out:
+        ex = run(str(simulate(CORPUS.parent / "form3" / "datamule-0206", Path(out), 200)))
+    city = next(f for f in ex.fields if f.path == "reporting_owners[0].city")
+    if city.value != "SAN FRANCISCO":
+        assert city.confidence < 0.9
