@@ -60,7 +60,10 @@ def reread_garbled_labels(lay: Layout) -> bool:
             new = [Word(w.text.translate(STRAIGHT_QUOTES), _points(w.box, X0, Y0, s), number, conf=w.conf)
                    for w in read_crop(api, page, X0, Y0, X1, Y1) if w.box[1] > 1 and w.box[3] < Y1 - Y0 - 1]
             if new and _better(new, old):
-                gone = {id(w) for w in old}
+                # an old word the crop's edge cuts stays unless a new word stands on it: the new
+                # reading leaves out what the edge cuts ("MENLO" under a tall garbled "(Street)")
+                gone = {id(w) for w in old if (y0 <= w.bbox.top and w.bbox.bottom <= y1)
+                        or any(_overlap(w.bbox, n.bbox) for n in new)}
                 at = next((k for k, w in enumerate(page.words) if id(w) in gone), len(page.words))
                 page.words = [w for w in page.words[:at] if id(w) not in gone] + new \
                     + [w for w in page.words[at:] if id(w) not in gone]
@@ -104,6 +107,10 @@ def _inside(w: Word, x0: float, y0: float, x1: float, y1: float) -> bool:
     b = w.bbox
     within = min(b.bottom, y1) - max(b.top, y0)
     return x0 <= (b.x0 + b.x1) / 2 <= x1 and within >= IN_HEIGHT * (b.bottom - b.top)
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
 def _points(box, X0: int, Y0: int, s: float):

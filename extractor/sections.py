@@ -30,6 +30,7 @@ _TRAILING_SIGNS = re.compile(r"(?:\s+[^\w\s]+)+$")   # words of signs only, at t
 OPTION_PITCH = 1.3           # relationship options' line pitch in their labels' word heights
 RULE_LINE_MAX_CONF = 0.5     # a line of words none read surer than this ...
 RULE_LINE_MEAN_CONF = 0.3    # ... and this sure on average is what OCR made of a rule
+REST_MIN_CONF = 0.5          # a word OCR was less sure of is no rest of a wrapped city ("Reet" for "(Street)")
 DROPPED_STRUCTURE = 0.3      # the structure evidence of a part left empty where such a line was dropped
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
 _FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
@@ -149,13 +150,13 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
     street_lines = reading_lines(street_toks, em)
     if street_at < 0 and not city_toks and len(street_lines) >= 2:
         # no "(Street)" caption read: the city line is the last line before "(City)", when it
-        # ends in a state and a postal code ("PASADENA CA 91105"); or the line before it, when
-        # the last is the rest of a city that wrapped ("MENLO CA 94025" / "PARK")
-        if _city_shaped(street_lines[-1]):
-            city_toks = street_lines.pop()
-        elif len(street_lines) >= 3 and _city_shaped(street_lines[-2]) and (rest := _city_rest(street_lines[-1])):
-            street_lines.pop()
-            city_toks = street_lines.pop() + rest
+        # ends in a state and a postal code ("PASADENA CA 91105"), with the rest of a city that
+        # wrapped round them ("MENLO CA 94025" / "PARK", "MENLO" / "CA 94025" / "PARK")
+        n = _wrapped_city(street_lines, em)
+        if n:
+            city_toks = [t for ln in street_lines[-n:]
+                         for t in (ln if _city_shaped(ln) or _state_zip(ln) else _city_rest(ln))]
+            street_lines = street_lines[:-n]
         street_toks = [t for ln in street_lines for t in ln]
     if lay.flow.doc.is_ocr:
         city_toks = _scanned_city_line(city_toks, em)
@@ -194,13 +195,39 @@ def _city_shaped(line: list[Tok]) -> bool:
     return len(words) >= 3 and bool(_STATE.match(words[-2].upper())) and bool(_ZIP.match(words[-1]))
 
 
+def _state_zip(line: list[Tok]) -> bool:
+    """A line of a state code and a postal code alone ("CA 94025": a city wrapped round them)."""
+    words = [t.text.strip(",") for t in line]
+    return len(words) == 2 and bool(_STATE.match(words[0].upper())) and bool(_ZIP.match(words[1]))
+
+
+def _wrapped_city(lines: list[list[Tok]], em: float) -> int:
+    """How many of the last `lines` are the city line: the last one ending in a state and a
+    postal code, or holding only them, with the lines of capitalized words wrapped tight round
+    it (less than half an em between: "MENLO" / "CA 94025" / "PARK"). The first line is the
+    street's and is never the city's. 0 when there is no such line."""
+    at = next((k for k in range(len(lines) - 1, 0, -1) if _city_shaped(lines[k]) or _state_zip(lines[k])), None)
+    if at is None or not all(_city_rest(ln) or all(_dust(t) for t in ln) for ln in lines[at + 1:]):
+        return 0
+    start = at
+    while start > 1 and _city_rest(lines[start - 1]) \
+            and min(t.top for t in lines[start]) - max(t.bottom for t in lines[start - 1]) < 0.5 * em:
+        start -= 1
+    return len(lines) - start if _city_shaped(lines[at]) or start < at or at < len(lines) - 1 else 0
+
+
 def _city_rest(line: list[Tok]) -> list[Tok]:
     """The words of a line of capitalized words, the rest of a city that wrapped ("PARK" under
     "MENLO CA 94025", "YORK," under "NEW NY 10003"), less dust read beside them ("HILLS ati");
     none when the line is no such rest."""
-    words = [t for t in line if not (t.text.islower() and len(t.text) <= 3)]
-    name = lambda w: len(w) > 1 and w.isalpha() and w[0].isupper()
-    return words if words and all(name(t.text.rstrip(",.")) for t in words) else []
+    words = [t for t in line if not _dust(t)]
+    name = lambda t: len(w := t.text.rstrip(",.")) > 1 and w.isalpha() and w[0].isupper() and t.word.conf >= REST_MIN_CONF
+    return words if words and all(name(t) for t in words) else []
+
+
+def _dust(t: Tok) -> bool:
+    """A word OCR made of dust: one to three small letters ("ati" beside "HILLS")."""
+    return t.text.islower() and len(t.text) <= 3
 
 
 def _without_rule_lines(toks: list[Tok], em: float) -> list[Tok]:

@@ -1171,13 +1171,17 @@ def test_a_canadian_postal_code_gives_edgars_province_code(code, province):
     assert state_of_zip(code) == province
 
 
-@pytest.mark.parametrize("case, city", [("datamule-0077", "MENLO PARK"), ("datamule-0189", "NEW YORK,")])
-def test_a_scanned_city_that_wrapped_under_its_state_and_zip(case, city):
-    """Form 3's box 1 is narrow: "MENLO CA 94025" / "PARK", "NEW NY 10003" / "YORK,". With the
-    "(Street)" caption garbled the city line was left in the street ("101 ered MENLO CA 94025
-    PARK") and city, state and zip null; with "YORK," (a comma) it was cut to "NEW" at 0.94."""
-    owner = _simulated("form3", case)["reporting_owners"][0]
-    assert owner["city"] == city
+@pytest.mark.parametrize("case, dpi, city", [("datamule-0077", 200, "MENLO PARK"), ("datamule-0189", 200, "NEW YORK,"),
+                                             ("datamule-0215", 200, "BEVERLY HILLS"), ("datamule-0182", 300, "MENLO PARK"),
+                                             ("datamule-0105", 300, "MENLO PARK")])
+def test_a_scanned_city_that_wrapped_round_its_state_and_zip(case, dpi, city):
+    """Form 3's box 1 is narrow: "MENLO CA 94025" / "PARK", "NEW NY 10003" / "YORK,", "BEVERLY" /
+    "CA 90210" / "HILLS" (with dust "ati" under it). With the "(Street)" caption garbled the city
+    line was left in the street ("101 ered MENLO CA 94025 PARK") and city, state and zip null;
+    "YORK," (a comma) was no rest of a city, which came out "NEW" at 0.94; and a garbled caption
+    read again alone (label_reread.py) took "MENLO", which its crop's edge cut, with it ("PARK")."""
+    owner = _simulated("form3", case, dpi)["reporting_owners"][0]
+    assert (owner["city"], owner["state"]) == (city, "NY" if city.startswith("NEW") else "CA")
 
 
 def test_a_city_whose_wrapped_rest_was_dropped_as_a_rule_is_doubted():
