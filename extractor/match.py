@@ -151,7 +151,8 @@ class Matcher:
             if right is not None and (within and not within(right) or right.x0 - end > MAX_GAP_EM * size
                                       and not self._reads_on(right, right.x0 - end, size, target, text)):
                 right = None
-            down = self._next_in_column(line.i, bottom, col_x0, col_x1, within)
+            down = self._next_in_column(line.i, bottom, col_x0, col_x1, within,
+                                        first_only=len(toks) == 1 and pos + 1 == len(line.toks))
             if right is None and down is None:
                 break
             if right is not None and down is not None:
@@ -194,7 +195,7 @@ class Matcher:
         return Hit("", hit_toks, score / 100.0)
 
     def _next_in_column(self, line_i: int, bottom: float, x0: float, x1: float,
-                        within: TokFilter | None) -> tuple[Tok, int] | None:
+                        within: TokFilter | None, first_only: bool = False) -> tuple[Tok, int] | None:
         em = self.em
         for ln in self.flow.lines[line_i + 1:]:
             if ln.top - bottom > MAX_LINE_STEP_EM * em:
@@ -215,6 +216,13 @@ class Matcher:
                 return (lead[0] if lead and u.x0 > x0 + 0.6 * em else u), ln.i
             if left:
                 return left[-1], ln.i
+            if self.ocr and first_only:
+                # a line OCR broke after the label's first word, alone on its line ('"Table' raised
+                # over "II - Derivative Securities ..."): the next line goes on right after it, level with it
+                beside = sorted((t for t in ok if x1 <= t.x0 <= x1 + MAX_GAP_EM * em and ln.top - bottom < 0.5 * em),
+                                key=lambda t: t.x0)
+                if beside:
+                    return beside[0], ln.i
         return None
 
     # ------------------------------------------------------------------ public

@@ -1197,3 +1197,14 @@ def test_a_city_whose_wrapped_rest_was_dropped_as_a_rule_is_doubted():
     city = next(f for f in ex.fields if f.path == "reporting_owners[0].city")
     if city.value != "SAN FRANCISCO":
         assert city.confidence < 0.9
+
+
+def test_a_caption_whose_first_word_ocr_set_on_a_line_of_its_own_still_opens_its_table():
+    """On this Form 5 scan at 150 dpi Tesseract boxed '"Table' (a speck before it) as a line of its
+    own, above "II - Derivative Securities Acquired, ...": Table II's caption was not found and its
+    header and rows were read as two more Table I transactions of junk."""
+    got = _simulated("form5", "kellogg-0115", 150)
+    want = json.loads((CORPUS.parent / "form5" / "kellogg-0115" / "truth.json").read_text())
+    want = want.get("record", want)
+    for table in ("non_derivative_transactions", "derivative_transactions", "derivative_holdings"):
+        assert len(got[table] or []) == len(want[table] or []), table
