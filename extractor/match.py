@@ -19,6 +19,7 @@ from .flow import Flow, Tok, norm
 
 START_CUTOFF = 75         # a label's first word is looked for among words this close (rapidfuzz ratio) ...
 LONG_WORD, LONG_START_CUTOFF = 8, 70   # ... or this close for a word this long
+_STROKES = str.maketrans("l|!", "iii")    # one vertical stroke, as OCR reads it ("ll" for "II"; not "1": column numbers)
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
 FAR_GAP_EM = 3.0          # on a scan, a gap up to this wide is passed by a word that reads as the label's next
 FAR_WORD_MATCH = 90       # ... this well (rapidfuzz partial ratio)
@@ -158,8 +159,10 @@ class Matcher:
             if right is not None and down is not None:
                 # choose the continuation that reads more like the rest of the label
                 rest = target[len(text) + 1:]
-                score_r = fuzz.partial_ratio(right.norm, rest[: len(right.norm) + 4]) if rest else 0
-                score_d = fuzz.partial_ratio(down[0].norm, rest[: len(down[0].norm) + 4]) if rest else 0
+                # on a scan the strokes OCR reads one for another are alike ("ll" for "II")
+                shape = (lambda x: x.translate(_STROKES)) if self.ocr else (lambda x: x)
+                score_r = fuzz.partial_ratio(shape(right.norm), shape(rest[: len(right.norm) + 4])) if rest else 0
+                score_d = fuzz.partial_ratio(shape(down[0].norm), shape(rest[: len(down[0].norm) + 4])) if rest else 0
                 if self.ocr and rest and not any(ch.isalnum() for ch in right.norm) and pos + 2 < len(line.toks):
                     # a sign OCR made of a word ("Check this box # no longer"): judged by the word after it
                     after, tail = line.toks[pos + 2], rest.partition(" ")[2]
