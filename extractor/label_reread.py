@@ -5,21 +5,22 @@ Ticker or Trading Symbol", "5. Relationship of Reporting Person(s) to Issuer") s
 across the page, in boxes of their own. Tesseract's page layout sometimes takes them for one text
 line and reads part of it as junk ("eee aes ues ... Prelate eee"): the label is not found, and
 with it the issuer, or the relationship and its checks, are lost. When a box of the template that
-gives fields was not found on an OCR'd page where others were, each doubtful word of the header (the zone from the
-first label found down to the first table) is read again with what stands beside it in its box,
-between the vertical rules either side, as one block of text (PSM 6); the new words replace the
-old when Tesseract is surer of them and they keep most of the characters (the rule
-sources/merged_lines.py uses for lines run together in the page reading). The page's words change,
-so the caller lays the document out again.
+gives fields was not found on an OCR'd page where others were, each doubtful word of the header
+(the zone from the first label found down to the first table) is read again with what stands
+beside it in its box, between the vertical rules either side, as one block of text (PSM 6); the
+new words replace the old when Tesseract is surer of them and they keep most of the characters
+(the rule sources/merged_lines.py uses for lines run together in the page reading), or when they
+are as sure and more. The page's words change, so the caller lays the document out again.
 
 Only when a box is missing: a header read whole is never read twice, and costs nothing.
 """
 from __future__ import annotations
 
+from .geometry import BBox
 from .layout import Layout
 from .line_reread import read_crop
 from .page import Word
-from .sources.merged_lines import GAIN, SURE, WHOLE
+from .sources.merged_lines import SURE, char_conf, char_count, surer
 
 DOUBT = 0.5             # a header word read with less confidence than this is read again with its box
 MIN_CHARS = 2           # (a single character is a check mark, a bracket, dust)
@@ -113,8 +114,7 @@ def _overlap(a, b) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
-def _points(box, X0: int, Y0: int, s: float):
-    from .geometry import BBox
+def _points(box, X0: int, Y0: int, s: float) -> BBox:
     x0, y0, x1, y1 = box
     return BBox((X0 + x0) / s, (Y0 + y0) / s, (X0 + x1) / s, (Y0 + y1) / s)
 
@@ -123,15 +123,4 @@ def _better(new: list[Word], old: list[Word]) -> bool:
     """The new reading is surer and keeps most of the characters (merged_lines.py's rule), or it is
     as sure and reads more: "oe Issuer's Fiscal Year" -> "3. Statement for Issuer's Fiscal Year",
     where only the garbled start was in doubt."""
-    sure, was = _char_conf(new), _char_conf(old)
-    return sure >= SURE and ((sure >= was + GAIN and _chars(new) >= WHOLE * _chars(old))
-                             or (sure >= was - SLACK and _chars(new) > _chars(old)))
-
-
-def _chars(words: list[Word]) -> int:
-    return sum(len(w.text) for w in words)
-
-
-def _char_conf(words: list[Word]) -> float:
-    n = _chars(words)
-    return sum(w.conf * len(w.text) for w in words) / n if n else 0.0
+    return surer(new, old) or (char_conf(new) >= max(SURE, char_conf(old) - SLACK) and char_count(new) > char_count(old))

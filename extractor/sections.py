@@ -182,9 +182,7 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
         # "FRANCISco. CS\" valseed" dropped: the city would be "SAN" at 0.94; a name has the
         # rule it is underlined with under it)
         for key, c in out.items():
-            under = key == "city" and c.toks and any(t.cy > max(u.cy for u in c.toks) and t.top - max(u.bottom for u in c.toks) < 0.3 * em
-                                   and t.x0 < max(u.x1 for u in c.toks) and t.x1 > min(u.x0 for u in c.toks) for t in gone)
-            if c.value is None or under:
+            if c.value is None or (key == "city" and any(_right_under(t, c.toks, em) for t in gone)):
                 c.structure = min(c.structure, DROPPED_STRUCTURE)
     return out
 
@@ -193,6 +191,12 @@ def _city_shaped(line: list[Tok]) -> bool:
     """A line ending in a state code and a postal code, after a word: "PASADENA CA 91105"."""
     words = [t.text.strip(",") for t in line]
     return len(words) >= 3 and bool(_STATE.match(words[-2].upper())) and bool(_ZIP.match(words[-1]))
+
+
+def _right_under(t: Tok, toks: list[Tok], em: float) -> bool:
+    """`t` stands right under the words `toks`, touching them (a line they wrapped onto)."""
+    return bool(toks) and t.cy > max(u.cy for u in toks) and t.top - max(u.bottom for u in toks) < 0.3 * em \
+        and t.x0 < max(u.x1 for u in toks) and t.x1 > min(u.x0 for u in toks)
 
 
 def _state_zip(line: list[Tok]) -> bool:

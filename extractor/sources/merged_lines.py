@@ -110,13 +110,21 @@ def _shifted(w: RawWord, dx: int, dy: int, lines: int) -> RawWord:
                    w.sup, line=lines + w.line)
 
 
-def _chars(words: list[RawWord]) -> int:
+def char_count(words) -> int:
+    """The characters of the words (anything with `text`: OCR words, the page's words)."""
     return sum(len(w.text) for w in words)
 
 
-def _char_conf(words: list[RawWord]) -> float:
-    n = _chars(words)
+def char_conf(words) -> float:
+    """Tesseract's confidence in the words, per character."""
+    n = char_count(words)
     return sum(w.conf * len(w.text) for w in words) / n if n else 0.0
+
+
+def surer(new, old) -> bool:
+    """A second reading replaces the first: Tesseract is surer of it, and it keeps most of the
+    characters (not one line of the two it ran together)."""
+    return char_conf(new) >= max(SURE, char_conf(old) + GAIN) and char_count(new) >= WHOLE * char_count(old)
 
 
 def reread_merged_lines(api, img: Image.Image, words: list[RawWord], rules: list[tuple[int, int, int, int]],
@@ -144,8 +152,7 @@ def reread_merged_lines(api, img: Image.Image, words: list[RawWord], rules: list
         # crop's margin, nor cut by its edge
         new = [w for w in (_shifted(w, x0 - MARGIN_PX, y0 - MARGIN_PX, lines) for w in read_words(api))
                if top <= (w.box[1] + w.box[3]) / 2 <= bottom and y0 + 1 < w.box[1] and w.box[3] < y1 - 1]
-        if new and _char_conf(new) >= max(SURE, _char_conf(old) + GAIN) \
-                and _chars(new) >= WHOLE * _chars(old):
+        if new and surer(new, old):
             gone = {id(w) for w in old}
             at = next(k for k, w in enumerate(words) if id(w) in gone)
             words = [w for w in words[:at] if id(w) not in gone] + new + [w for w in words[at:] if id(w) not in gone]
