@@ -86,6 +86,10 @@ def repair_ocr(draft: dict) -> list[Issue]:
     out += _repair_marks(draft, rec)
     out += _repair_by_siblings(draft)      # before the text rules: the notes as read vote
     out += _repair_text(draft)
+    # again, on the titles as repaired: a row whose title OCR read otherwise ("non voting" for
+    # "non-voting") is of no class with the row before it until then
+    rec = record_dict(draft)
+    out += _repair_roll_forward(draft, rec)
     out += _prices_by_range(draft)          # after the footnotes' own ranges are repaired
     out += _ranges_by_price(draft)          # ... and the prices by them
     out += _dollar_zero(draft)
@@ -853,12 +857,14 @@ def _repair_roll_forward(draft: dict, rec: dict) -> list[Issue]:
         current = _keys(issues)
         fixes = []
         for i in issues:
-            if i.code != "holding_roll_forward" or done.intersection(i.related):
+            if i.code != "holding_roll_forward":
                 continue
             options = []
             for p in i.related:
                 c = cands.get(p)
-                if c is None or c.value is None or not c.text.strip() or c.kind not in ("number", "money"):
+                # a cell repaired once is not read again (a row's balance is also the next row's
+                # previous one: a repaired amount above it leaves the next row's check open)
+                if p in done or c is None or c.value is None or not c.text.strip() or c.kind not in ("number", "money"):
                     continue
                 for r in candidates(c.text, c.kind, max_cost=ROLL_MAX_COST, limit=24):
                     if len(r.edits) != 1 or r.marks or str(r.value) == str(c.value):
@@ -873,7 +879,7 @@ def _repair_roll_forward(draft: dict, rec: dict) -> list[Issue]:
             return out
         i, (_, p, r) = fixes[0]
         out.append(_apply(draft, rec, p, cands[p], r, True, "makes the holdings roll-forward hold"))
-        done.update(i.related)
+        done.add(p)
 
 
 # ---------------------------------------------------------------------------- trials on the record

@@ -1211,3 +1211,12 @@ def test_a_table_ii_caption_ocr_broke_or_read_ll_still_opens_its_table(case):
     want = want.get("record", want)
     for table in ("non_derivative_transactions", "derivative_transactions", "derivative_holdings"):
         assert len(got[table] or []) == len(want[table] or []), table
+
+
+def test_fractional_shares_whose_decimal_point_ocr_lost_are_repaired_by_the_roll_forward():
+    """This Form 5's 401(k) rows buy fractions of a share ("16.5" read "165"). The roll-forward
+    (3,689 + 16.5 = 3,705.5, shown 3,705) confirms the point, but the rows' titles were read
+    "non voting" and "non-voting" and were no class until the text was repaired, and a repaired
+    amount in the row above closed the next row's check: 165 came out at 0.99."""
+    rows = _simulated("form5", "kellogg-0159")["non_derivative_transactions"]
+    assert [r["shares"] for r in rows[:3]] == [14.19, 15.56, 16.5]
