@@ -1219,4 +1219,4 @@ def test_fractional_shares_whose_decimal_point_ocr_lost_are_repaired_by_the_roll
     "non voting" and "non-voting" and were no class until the text was repaired, and a repaired
     amount in the row above closed the next row's check: 165 came out at 0.99."""
     rows = _simulated("form5", "kellogg-0159")["non_derivative_transactions"]
-    assert [r["shares"] for r in rows[:3]] == [14.19, 15.56, 16.5]
+    assert [Decimal(r["shares"]) for r in rows[:3]] == [Decimal("14.19"), Decimal("15.56"), Decimal("16.5")]
