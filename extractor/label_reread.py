@@ -20,12 +20,11 @@ from .geometry import BBox
 from .layout import Layout
 from .line_reread import read_crop
 from .page import Word
-from .sources.merged_lines import SURE, char_conf, char_count, surer
+from .sources.merged_lines import SURE, cell_regions, char_conf, char_count, inside, overlaps, surer
 
 DOUBT = 0.5             # a header word read with less confidence than this is read again with its box
 MIN_CHARS = 2           # (a single character is a check mark, a bracket, dust)
 PAD = 0.3               # the crop reaches this share of the word's height (at least a usual word's) above and below it
-IN_HEIGHT = 0.6         # a word with this share of its height in the crop's band is one it replaces
 SLACK = 0.05            # a reading with more characters is taken when it is no more than this much less sure
 MAX_BOX_IN = 4.0        # a box is at most this wide (inches): a wider span between rules is not one box
 PSM_BLOCK = 6
@@ -54,7 +53,7 @@ def reread_garbled_labels(lay: Layout) -> bool:
     changed = False
     with tesseract(PSM_BLOCK) as api:
         for x0, y0, x1, y1 in regions:
-            old = [w for w in page.words if _inside(w, x0, y0, x1, y1)]
+            old = [w for w in page.words if inside(_box(w), (x0, y0, x1, y1))]
             X0, Y0 = max(0, int(x0 * s)), max(0, int(y0 * s))
             X1, Y1 = min(page.image.width, int(x1 * s) + 1), min(page.image.height, int(y1 * s) + 1)
             # not the words the crop's top or bottom edge cut (of the lines above and below)
@@ -64,7 +63,7 @@ def reread_garbled_labels(lay: Layout) -> bool:
                 # an old word the crop's edge cuts stays unless a new word stands on it: the new
                 # reading leaves out what the edge cuts ("MENLO" under a tall garbled "(Street)")
                 gone = {id(w) for w in old if (y0 <= w.bbox.top and w.bbox.bottom <= y1)
-                        or any(_overlap(w.bbox, n.bbox) for n in new)}
+                        or any(overlaps(_box(w), _box(n)) for n in new)}
                 at = next((k for k, w in enumerate(page.words) if id(w) in gone), len(page.words))
                 page.words = [w for w in page.words[:at] if id(w) not in gone] + new \
                     + [w for w in page.words[at:] if id(w) not in gone]
@@ -73,45 +72,24 @@ def reread_garbled_labels(lay: Layout) -> bool:
 
 
 def _regions(page, doubtful: list[Word]) -> list[tuple[float, float, float, float]]:
-    """Page-point boxes to read again: each doubtful word's band (its height, padded) across its
-    box, between the nearest vertical rules either side that run past it (where a side has none,
-    as far as the words of its band reach); the bands of one box that overlap are read together."""
-    out: list[list[float]] = []
+    """Page-point boxes to read again: each doubtful word's band (its height, padded; at least a
+    usual word's) across its box, between the nearest vertical rules either side that run past it
+    (merged_lines.cell_regions; where a side has none, as far as the words of its band reach); the
+    bands of one box that overlap are read together."""
     heights = sorted(w.bbox.bottom - w.bbox.top for w in page.words if len(w.text) >= 3)
     usual = heights[len(heights) // 2] if heights else 0.0
+    bands = []
     for w in doubtful:
         b = w.bbox
         cy = (b.top + b.bottom) / 2
         half = (0.5 + PAD) * max(b.bottom - b.top, usual)       # "oe" for "3. Statement": the line's height
-        y0, y1 = cy - half, cy + half
-        cx = (b.x0 + b.x1) / 2
-        lefts = [r.x1 for r in page.rules if r.x1 <= cx and r.top <= cy <= r.bottom]
-        rights = [r.x0 for r in page.rules if r.x0 >= cx and r.top <= cy <= r.bottom]
-        left, right = (max(lefts) if lefts else None), (min(rights) if rights else None)
-        if left is not None and right is not None and right - left > MAX_BOX_IN * 72:
-            left = right = None
-        band = [o.bbox for o in page.words if _inside(o, left if left is not None else -1.0, y0,
-                                                      right if right is not None else 1e9, y1)] + [b]
-        r = [left if left is not None else min(o.x0 for o in band), y0,
-             right if right is not None else max(o.x1 for o in band), y1]
-        for o in out:
-            if o[0] == r[0] and o[2] == r[2] and o[1] < r[3] and r[1] < o[3]:
-                o[1], o[3] = min(o[1], r[1]), max(o[3], r[3])
-                break
-        else:
-            out.append(r)
-    return [tuple(r) for r in out]
+        bands.append((b.x0, cy - half, b.x1, cy + half))
+    return cell_regions(bands, [_box(w) for w in page.words], [(r.x0, r.top, r.x1, r.bottom) for r in page.rules],
+                        MAX_BOX_IN * 72)
 
 
-def _inside(w: Word, x0: float, y0: float, x1: float, y1: float) -> bool:
-    """The word's centre between the sides and most of its height between top and bottom."""
-    b = w.bbox
-    within = min(b.bottom, y1) - max(b.top, y0)
-    return x0 <= (b.x0 + b.x1) / 2 <= x1 and within >= IN_HEIGHT * (b.bottom - b.top)
-
-
-def _overlap(a, b) -> bool:
-    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
+def _box(w: Word) -> tuple[float, float, float, float]:
+    return w.bbox.x0, w.bbox.top, w.bbox.x1, w.bbox.bottom
 
 
 def _points(box, X0: int, Y0: int, s: float) -> BBox:

@@ -56,37 +56,40 @@ def junk_of_merged_lines(words: list[RawWord]) -> list[RawWord]:
     return [w for w in junk if junk_chars[w.line] >= JUNK_SHARE * chars[w.line]]
 
 
-def _extent(w: RawWord, words: list[RawWord], rules: list[tuple[int, int, int, int]], width_px: float
-            ) -> tuple[int, int]:
-    """x-extent to read a junk word again in: its cell, between the nearest rules either side that
-    run past it; where a side has no rule (running text, a box's open side), as far as the words
-    beside the junk reach (a crop that cuts a word reads "hold" for "holder")."""
-    x0, y0, x1, y1 = w.box
+def _extent(box, boxes: list, rules: list, max_width: float) -> tuple[float, float]:
+    """x-extent to read a doubtful word again in (`box`: its x-extent by the height to read):
+    its cell, between the nearest rules either side that run past it; where a side has no rule
+    (running text, a box's open side), as far as the words beside it reach (a crop that cuts a
+    word reads "hold" for "holder")."""
+    x0, y0, x1, y1 = box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     lefts = [r[2] for r in rules if r[2] <= cx and r[1] <= cy <= r[3]]
     rights = [r[0] for r in rules if r[0] >= cx and r[1] <= cy <= r[3]]
     left, right = (max(lefts) if lefts else None), (min(rights) if rights else None)
-    if left is not None and right is not None and right - left > width_px:
+    if left is not None and right is not None and right - left > max_width:
         left = right = None
-    beside = [o.box for o in words if _inside(o.box, (left if left is not None else -1, y0,
-                                                      right if right is not None else 1 << 30, y1))]
-    return (left if left is not None else min(b[0] for b in beside + [w.box]),
-            right if right is not None else max(b[2] for b in beside + [w.box]))
+    beside = [o for o in boxes if inside(o, (left if left is not None else -1, y0,
+                                             right if right is not None else 1 << 30, y1))]
+    return (left if left is not None else min(b[0] for b in beside + [box]),
+            right if right is not None else max(b[2] for b in beside + [box]))
 
 
-def _overlaps(a, b) -> bool:
+def overlaps(a, b) -> bool:
+    """Two boxes (x0, top, x1, bottom) overlap."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _regions(junk: list[RawWord], words: list[RawWord], rules, dpi: float) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes to read again: a junk word's extent (above) by its height (the two lines it ran
-    together); the junk words of one cell or one line are read together."""
-    out: list[list[int]] = []
-    for w in junk:
-        left, right = _extent(w, words, rules, MAX_CELL_IN * dpi)
-        r = [left, w.box[1], right, w.box[3]]
+def cell_regions(bands: list, boxes: list, rules: list, max_width: float) -> list[tuple]:
+    """Boxes to read again, one unit throughout (pixels here, page points in label_reread.py):
+    each band (a doubtful word's x-extent by the height to read) across its cell (_extent, among
+    the words' `boxes` and the vertical `rules`, all (x0, top, x1, bottom)); the bands of one
+    cell that overlap are read together."""
+    out: list[list] = []
+    for band in bands:
+        left, right = _extent(band, boxes, rules, max_width)
+        r = [left, band[1], right, band[3]]
         for o in out:
-            if _overlaps(o, r) and o[0] == r[0] and o[2] == r[2]:
+            if overlaps(o, r) and o[0] == r[0] and o[2] == r[2]:
                 o[:] = [o[0], min(o[1], r[1]), o[2], max(o[3], r[3])]
                 break
         else:
@@ -94,7 +97,13 @@ def _regions(junk: list[RawWord], words: list[RawWord], rules, dpi: float) -> li
     return [tuple(r) for r in out]
 
 
-def _inside(box, region) -> bool:
+def _regions(junk: list[RawWord], words: list[RawWord], rules, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes to read again: a junk word's cell by its height (the two lines it ran
+    together); the junk words of one cell or one line are read together."""
+    return cell_regions([w.box for w in junk], [w.box for w in words], rules, MAX_CELL_IN * dpi)
+
+
+def inside(box, region) -> bool:
     """The word is in the region: its centre between the region's sides, and most of its height
     between its top and bottom (the lines above and below reach into a crop's margin)."""
     cx = (box[0] + box[2]) / 2
@@ -137,7 +146,7 @@ def reread_merged_lines(api, img: Image.Image, words: list[RawWord], rules: list
     pad = round(PAD_LINES * _median_height(words))
     api.SetPageSegMode(PSM_BLOCK)
     for region in _regions(junk, words, rules, dpi):
-        old = [w for w in words if _inside(w.box, region)]
+        old = [w for w in words if inside(w.box, region)]
         top, bottom = min(w.box[1] for w in old), max(w.box[3] for w in old)     # the junk is among them
         x0, y0, x1, y1 = max(0, region[0]), max(0, top - pad), min(img.width, region[2]), min(img.height, bottom + pad)
         if x1 - x0 < 4 or y1 - y0 < 4:
