@@ -48,6 +48,8 @@ READ_HEIGHTS = (120,)    # pixels a mark crop is enlarged to, tried in turn (a s
 MARK_ALONE_TYPES = {"number", "money", "date"}   # cells a mark may stand in alone (a code or text is short itself)
 SIDE_SHARE = 0.4         # a mark alone is read with this share of its word's height added either side
 MARK_ALONE_CHARS = 5     # what OCR makes of a lone "(1)" or "(12)" is at most this long
+DOUBTFUL_DIGITS = re.compile(r"^\d{1,2}$")   # ... or is one of these read with less confidence than
+DOUBTFUL_CONF = 0.6                          # this (read again; kept unless it reads as a mark)
 STROKE_CONF = 0.5        # ... is taken with this confidence
 MARKS_ONLY_LINES = 2     # a cell of marks alone holds at most this many lines of them
 GLYPH_SLACK = 2          # ... whose reading may have this many characters fewer than its line has glyphs
@@ -61,7 +63,7 @@ def find_marks(api, flow, page: Page, band: Band, row: Row) -> int:
     value, _ids, marks = split_cell(toks, False, flow.em)
     if not value:
         return 0                                # a mark follows a value
-    if _mark_alone(value, band.leaf.type):
+    if _mark_alone(value, band.leaf.type, bool(marks)):
         mark = _read_alone(api, page, value[0])
         if mark is None:
             return 0
@@ -273,9 +275,15 @@ def _ink_components(page: Page, box: tuple[int, int, int, int]):
     return left, top, left + st[1:, cv2.CC_STAT_WIDTH], top + st[1:, cv2.CC_STAT_HEIGHT]
 
 
-def _mark_alone(value: list[Tok], kind: str) -> bool:
-    return (len(value) == 1 and kind in MARK_ALONE_TYPES and len(value[0].text) <= MARK_ALONE_CHARS
-            and not looks_like(kind, value[0].text))
+def _mark_alone(value: list[Tok], kind: str, marked: bool = False) -> bool:
+    """A typed cell's one short word that is not of its type, or, in a cell without marks, a digit
+    or two Tesseract was unsure of: a lone "(1)" blurred at 150 dpi reads "0" at 0.3, a price of 0
+    to the checks (a "0" with a mark beside it is a value)."""
+    if len(value) != 1 or kind not in MARK_ALONE_TYPES or len(value[0].text) > MARK_ALONE_CHARS:
+        return False
+    w = value[0].word
+    return not looks_like(kind, w.text) or (not marked and DOUBTFUL_DIGITS.match(w.text) is not None
+                                            and w.conf < DOUBTFUL_CONF)
 
 
 def _read_mark(api, page: Page, box) -> tuple[str | None, float]:

@@ -57,6 +57,36 @@ def test_a_mark_standing_alone_for_a_date_is_read_as_a_mark():
     assert right >= len(rows) // 3, f"{right} of {len(rows)}"
 
 
+def test_a_mark_alone_read_as_a_doubtful_digit_is_no_price():
+    """The conversion price of these warrants is a mark alone, '(1)', which Tesseract reads '0'
+    at 0.3-0.5 confidence on six of them at 150 dpi. Taken as it stands, each is a price of 0
+    with its footnote lost; read again as a mark it is no price and footnote 1."""
+    got, want = _record("rsecbuy-0170", "scan-150.pdf"), _truth("rsecbuy-0170")
+    rows = [(g, w) for g, w in zip(got["derivative_transactions"], want["derivative_transactions"])
+            if w["footnote_ids"].get("conversion_or_exercise_price") == ["1"] and w["conversion_or_exercise_price"] is None]
+    assert len(rows) >= 20
+    zero = [g["conversion_or_exercise_price"] for g, _ in rows if g["conversion_or_exercise_price"] is not None]
+    assert not zero, zero
+    right = sum(g["footnote_ids"].get("conversion_or_exercise_price") == ["1"] for g, _ in rows)
+    assert right >= len(rows) - 1, f"{right} of {len(rows)}"
+
+
+@pytest.mark.parametrize("text, conf, marked, alone", [
+    ("0", 0.3, False, True),      # a blurred "(1)" alone
+    ("0", 0.3, True, False),      # a price of 0 with its mark beside it stays a price
+    ("0", 0.9, False, False),     # a 0 read surely is a 0
+    ("12", 0.5, False, True),
+    ("123", 0.3, False, False),   # three digits are a value
+])
+def test_which_lone_digits_are_read_again_as_a_mark(text, conf, marked, alone):
+    from extractor.cell_marks import _mark_alone
+    from extractor.flow import Tok
+    from extractor.geometry import BBox
+    from extractor.page import Word
+    tok = Tok(0, Word(text, BBox(84.5, 464.2, 90.7, 472.3), 1, conf=conf), text, 84.5, 464.2, 90.7, 472.3)
+    assert _mark_alone([tok], "money", marked) is alone
+
+
 def test_underlined_signatures_are_each_read_with_their_date():
     """Six underlined signatures: with the underlines left in, Tesseract read them as lines of
     junk and five of the six were lost."""
