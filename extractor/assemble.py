@@ -13,7 +13,7 @@ from .geometry import BBox
 from .grid import Grid, Row
 from .layout import Layout, is_mark, mark_before
 from .match import Hit
-from .sections import (assemble_footer, parse_name_address, parse_relationship, reading_lines)
+from .sections import (assemble_footer, parse_name_address, parse_relationship, reading_lines, without_ghosts)
 from .values import MARK_WORD, parse, parse_date
 
 NON_DERIVATIVE_TX = ["security_title", "transaction_date", "deemed_execution_date", "transaction_code",
@@ -164,6 +164,8 @@ def _issuer(lay: Layout) -> dict:
     if area is None:
         return {"name": Cand(None, label=0.3, kind="text"), "trading_symbol": Cand(None, label=0.3, kind="text")}
     lines = reading_lines(area.toks, lay.flow.em)
+    if lay.flow.doc.is_ocr:
+        lines = [without_ghosts(ln) for ln in lines]
     toks = [t for ln in lines for t in ln]
     text = join_words(toks)
     m = _TICKER.match(text)

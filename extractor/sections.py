@@ -41,6 +41,9 @@ OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may p
 COMPANY_WORDS = frozenset({"inc", "corp", "ltd", "bros", "assoc", "intl", "mgmt", "lp", "llc", "llp", "co", "fund",
                            "trust", "partners", "holdings", "capital", "group", "ventures", "management", "investors",
                            "associates", "offshore"})
+GHOST_SHARE = 0.7        # a word this much within a longer word's width was read on another line ...
+GHOST_HOST_CONF = 0.5    # ... when OCR was this sure of the longer word (junk's box spans anything)
+_BRACKETS = re.compile(r"[\[\]{}|]")
 TAIL_REMAINS_WORDS = 4    # an option label's damaged "(specify below)" is at most this many words ...
 TAIL_REMAINS_SCORE = 80   # ... that read as part of it this well (rapidfuzz partial ratio)
 
@@ -77,6 +80,18 @@ def reading_lines(toks: list[Tok], em: float) -> list[list[Tok]]:
         ln.sort(key=lambda t: t.x0)
     lines.sort(key=lambda ln: min(t.top for t in ln))
     return lines
+
+
+def without_ghosts(line: list[Tok]) -> list[Tok]:
+    """A scanned line's words less those lying within a word at least twice as long, read surely:
+    two words of one printed line never overlap, so such a word is what OCR read on another line
+    and grouped with this one. Under a linked issuer name the pieces of its underline, broken round
+    the descenders, read as letters: "Megalith i Financial i i Acquisition isiti Corp"."""
+    def inside(b: Tok, a: Tok) -> bool:
+        return a is not b and len(a.text) >= 2 * len(b.text) and a.word.conf >= GHOST_HOST_CONF \
+            and min(a.x1, b.x1) - max(a.x0, b.x0) >= GHOST_SHARE * max(1e-6, b.x1 - b.x0)
+    # a bracket stays: at 150 dpi OCR's box of the ticker's "[" reaches back over the name's last word
+    return [b for b in line if _BRACKETS.search(b.text) or not any(inside(b, a) for a in line)]
 
 
 _join = join_words

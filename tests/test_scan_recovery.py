@@ -1250,3 +1250,20 @@ def test_fractional_shares_whose_decimal_point_ocr_lost_are_repaired_by_the_roll
     amount in the row above closed the next row's check: 165 came out at 0.99."""
     rows = _simulated("form5", "kellogg-0159")["non_derivative_transactions"]
     assert [Decimal(r["shares"]) for r in rows[:3]] == [Decimal("14.19"), Decimal("15.56"), Decimal("16.5")]
+
+
+def test_what_ocr_read_under_a_linked_issuer_name_is_not_part_of_it():
+    """OCR reads the pieces of the underline under a linked issuer name as letters lying within
+    the name's words ("Megalith i Financial i i Acquisition isiti Corp"): two words of one printed
+    line never overlap, so they go. The ticker's "[", whose box at 150 dpi reaches back over the
+    name's last word, and a word no shorter than half its neighbour ("LEN," beside "LEN.B") stay,
+    as does anything within a word OCR was unsure of (junk's box spans anything)."""
+    from extractor.sections import without_ghosts
+    line = [_tok("Megalith", 283.0, 11.0), _tok("i", 313.9, 8.0), _tok("Acquisition", 328.7, 11.0),
+            _tok("isiti", 340.0, 8.0), _tok("Corp", 390.0, 11.0), _tok("[", 405.0, 11.0)]
+    assert [t.text for t in without_ghosts(line)] == ["Megalith", "Acquisition", "Corp", "["]
+    kept = [_tok("LEN.B", 100.0, 11.0), _tok("LEN,", 105.0, 11.0)]
+    assert without_ghosts(kept) == kept
+    junk = _tok("—_MongaDB.", 283.0, 11.0)
+    junk.word.conf = 0.0
+    assert len(without_ghosts([junk, _tok("Inc.", 300.0, 11.0)])) == 2
