@@ -160,7 +160,7 @@ def parse_name_address(lay: Layout, toks: list[Tok], label: float) -> dict[str, 
         street_toks = vals(after_name + 1, street_at)
         city_toks = vals(after_street + 1, city_at)
     if lay.flow.doc.is_ocr:
-        name_toks = _name_without_dust(name_toks)
+        name_toks = _name_without_dust([t for ln in reading_lines(name_toks, em) for t in without_ghosts(ln)])
     out = {"name": _cand(name_toks, label, structure=structure)}
     street_lines = reading_lines(street_toks, em)
     if street_at < 0 and not city_toks and len(street_lines) >= 2:

@@ -1267,3 +1267,9 @@ def test_what_ocr_read_under_a_linked_issuer_name_is_not_part_of_it():
     junk = _tok("—_MongaDB.", 283.0, 11.0)
     junk.word.conf = 0.0
     assert len(without_ghosts([junk, _tok("Inc.", 300.0, 11.0)])) == 2
+
+
+def test_a_letter_read_within_an_owner_names_word_is_not_part_of_the_name():
+    """The owner's name in box 1 is underlined too, and at 150 dpi a piece of the underline read
+    as a letter within "Hollister" joined the name: "Hollister A Steve"."""
+    assert _record("springload-0001", "scan-150.pdf")["reporting_owners"][0]["name"] == "Hollister Steve"
