@@ -8,7 +8,8 @@ takes that text, but only where every word it would change is doubtful: not an E
 carrying a character no title has, or read with less than DOUBT_CONF confidence. A word read
 cleanly stays, so "Class B Common Stock" is never made "Class A", nor "Series E Warrant" "Series
 D" (a letter or number for another is refused outright). The same words in another order take
-the order the others read ("Stock Class A Common"). The caller (ocr_repair.py) lowers the
+the order the others read ("Stock Class A Common"), and a text that lost its first letter or two
+at the cell's left rule takes them back ("lass A Common Stock"). The caller (ocr_repair.py) lowers the
 field's fit and lists the change as an issue.
 
 A filing's footnotes repeat their boilerplate the same way, and vote alike (note_consensus).
@@ -31,6 +32,7 @@ GROUPS = (("security_title", "underlying_security_title"), ("nature_of_ownership
 CONSENSUS_MIN = 2          # the text the cell takes is read alike in at least this many other cells ...
 CONSENSUS_RATIO = 85       # ... and is this close to the cell's (rapidfuzz ratio), or shares this
 CONSENSUS_WORDS = 0.5      # share of its words
+HEAD_LOST = 2              # a cell's first word may lose at most this many letters at its left rule
 DOUBT_CONF = 0.6           # a word Tesseract read with less confidence is doubtful, English or not
 _CLEAN_WORD = re.compile(r"^[(]?[A-Za-z][A-Za-z.&/-]*[),.;:]?$")
 
@@ -48,7 +50,7 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
             text = c.value
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
-                        and (_same_words(text, t) or _junk_after(text, t) or _cut_short(text, t)
+                        and (_same_words(text, t) or _junk_after(text, t) or _cut_short(text, t) or _head_lost(text, t)
                              or _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c)))),
                        default=None)
             if best is not None:
@@ -96,6 +98,16 @@ def _cut_short(read: str, other: str) -> bool:
     """The start of the text the others read, stopping at a word no text ends with ("See" of "See
     Footnote", "By The" of "By The Founders Fund IV, LP"): the rest was lost."""
     return other.startswith(read + " ") and read.split()[-1].lower() in _DANGLING
+
+
+def _head_lost(read: str, other: str) -> bool:
+    """The text the others read, less the first letter or two of its first word, lost against the
+    cell's left rule ("lass A Common Stock", "ass B Common Stock (2)" for "Class ..."): the rest the
+    same to the character."""
+    first, _, rest = other.partition(" ")
+    head = len(other) - len(read)
+    return 1 <= head <= HEAD_LOST and read == other[head:] and head < len(first) and first[:head].isalpha() \
+        and bool(rest)
 
 
 def _close(read: str, other: str) -> bool:

@@ -346,3 +346,17 @@ def test_no_filed_title_or_nature_ends_with_a_word_no_text_ends_with():
     ends = [r[k] for f in sorted(root.glob("**/truth.json")) for rec in [json.loads(f.read_text())]
             for sec in ROW_SECTIONS for r in rec.get("record", rec).get(sec) or [] for g in GROUPS for k in g if r.get(k)]
     assert len(ends) > 2000 and not [e for e in ends if e.split()[-1].lower() in _DANGLING]
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("lass A Common Stock", "Class A Common Stock"),    # its first letters lost against the cell's left rule
+    ("ass A Common Stock", "Class A Common Stock"),
+    ("s A Common Stock", None),                         # more than two letters: another text, perhaps
+    ("lass B Common Stock", None),                      # and the rest must be the same to the character
+])
+def test_a_title_whose_first_letters_ocr_lost_takes_them_back(read, fixed):
+    """"lass A Common Stock" at 200 dpi: "Cl" set tight against the cell's rule read as nothing.
+    "lass" and "ass" are English words, so the doubtful-word vote left them."""
+    d = _draft(titles=("Class A Common Stock", "Class A Common Stock", "Class A Common Stock", read))
+    got = _fixed(d).get("non_derivative_transactions[3].security_title")
+    assert got == fixed
