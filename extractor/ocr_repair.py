@@ -271,6 +271,11 @@ PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_per
 TextRule = tuple[str, "re.Pattern", Callable[["re.Match"], "str | None"]]
 # "LLC" with its last C read as a G (no text of the corpus's truth has "LLG")
 LLC_RULE: TextRule = ("letter", re.compile(r"\bLLG\b"), lambda m: "LLC")
+# "L.P." closing a partnership's name with its L read as a 1, I, l, bar or T, its first period
+# maybe doubled ("KKR Group Partnership T..P."): after a word, ending the text or before a comma,
+# semicolon or parenthesis (an initial, "T.P. Smith", has a name after it). Without its last
+# period ("Antara Capital 1.P") it may as well be "LP" with a speck, and stands.
+LP_RULE: TextRule = ("letter", re.compile(r"(?<=\w,? )[1Il|T]\.{1,2}P\.(?=$|[,;)])"), lambda m: "L.P.")
 SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("conformed signature", _CONFORMED, lambda m: None if m.group(0) == "/s/" else "/s/"),
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
@@ -278,7 +283,7 @@ SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("dust", _SIGNATURE_DUST, lambda m: ""),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
     ("attorney-in-fact", _ATTORNEY_IN_FACT, _attorney_in_fact),
-    LLC_RULE,
+    LLC_RULE, LP_RULE,
 )
 SPLIT_LETTER: TextRule = ("space", _SPLIT_LETTER,
                           lambda m: m.group(1) + m.group(2) if (m.group(1) + m.group(2)).lower() in english_words() else None)
@@ -292,7 +297,8 @@ WORDY_RULES: tuple[TextRule, ...] = (
 )
 # a company's name: a period read for the comma before its suffix ("Abacus Life. Inc."; the
 # corpus's names have ". Inc" only after "Co", an abbreviation, which keeps its period)
-NAME_RULES: tuple[TextRule, ...] = (("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))), LLC_RULE)
+NAME_RULES: tuple[TextRule, ...] = (("comma", _SUFFIX_PERIOD, lambda m: _comma_for_period(m.group(1))), LLC_RULE,
+                                    LP_RULE)
 # a function word read with a capital in mid-sentence ("or any Of his", "separate price Within the",
 # "Column 4 Is a"): after a word in small letters or a number, the corpus's 1,525 footnotes and
 # remarks never capitalize one ("By:" of a signature block does follow one, and is not listed)
@@ -323,7 +329,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("separator", _RANGE, _fix_range),
     ("space", _MERGED_THE, lambda m: " ".join(g for g in m.groups() if g)),
     ("small letter", _CAPITAL_FUNCTION_WORD, lambda m: m.group(1) + m.group(2).lower()),
-    LLC_RULE,
+    LLC_RULE, LP_RULE,
 ) + WORDY_RULES
 # a street number or suite read with a digit as its look-alike letter ("SUITE S00", "1O1"): a word
 # of digits and S, O, I, l that ends in a digit (a suite's own letter ends it: "SUITE 220S" stands)

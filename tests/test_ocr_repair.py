@@ -588,3 +588,16 @@ def test_a_city_read_run_together_takes_its_spaces_and_no_filed_city_changes():
     draft = {"reporting_owners": [{"city": Cand(c, kind="text")} for c in cities]}
     assert len(_city_spaces(draft)) == 3 and len(cities) > 300
     assert [o["city"].value for o in draft["reporting_owners"]] == ["NEW YORK", "BOCA RATON", "Los Angeles"] + cities[3:]
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("KKR Group Partnership T..P.", "KKR Group Partnership L.P."),    # its L read as a T, a period doubled
+    ("KKR Holdings I.P., its general partner", "KKR Holdings L.P., its general partner"),
+    ("Antara Capital 1.P", "Antara Capital 1.P"),      # no last period: "LP" with a speck as likely, stands
+    ("T.P. Smith", "T.P. Smith"),                      # an initial has a name after it
+    ("Silver Point Capital, L.P.", "Silver Point Capital, L.P."),
+])
+def test_a_partnerships_l_p_read_with_its_l_as_another_stroke(read, fixed):
+    """'KKR Group Partnership T..P.' at 150 dpi: a wrong owner name at 0.76 without the rule."""
+    from extractor.ocr_repair import NAME_RULES, text_repairs
+    assert text_repairs(read, NAME_RULES)[0] == fixed
