@@ -68,6 +68,7 @@ def validate_record(record: Record | dict, template: Template | None = None, *,
     out += _roll_forward(rec)
     out += _dates(rec)
     out += _marks(rec)
+    out += _form5_boxes(rec)
     return out
 
 
@@ -298,6 +299,17 @@ def _dates(rec: dict) -> Iterable[Issue]:
 
 
 _PLURAL_NOTES = re.compile(r"\bf\w{1,4}notes\b", re.IGNORECASE)     # "Footnotes", or as OCR reads it ("Foonotes")
+
+
+def _form5_boxes(rec: dict) -> Iterable[Issue]:
+    """A Form 5 says of both its boxes whether Form 3 holdings or Form 4 transactions are reported
+    on it, checked or not (all 25 Form 5 truth records of the corpus): neither can be unknown."""
+    if not str(rec.get("document_type") or "").startswith("5"):
+        return
+    for field, box in (("form3_holdings_reported", "Form 3 Holdings Reported"),
+                       ("form4_transactions_reported", "Form 4 Transactions Reported")):
+        if rec.get(field) is None:
+            yield _issue("unread_form5_box", "error", [field], f"a Form 5's box {box!r} read neither checked nor empty")
 
 
 def _marks(rec: dict) -> Iterable[Issue]:

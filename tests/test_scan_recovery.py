@@ -440,6 +440,23 @@ def test_an_officer_without_a_title_is_doubted():
     assert "officer_without_title" not in codes
 
 
+@pytest.mark.parametrize("doc, value, flagged", [
+    ("5", None, True),       # a Form 5's box read neither checked nor empty (kellogg-0164 at 200 dpi, at 0.99)
+    ("5/A", None, True),
+    ("5", False, False),
+    ("4", None, False),      # Forms 3 and 4 have no such box
+])
+def test_a_form5_box_read_neither_checked_nor_empty_is_an_error(doc, value, flagged):
+    from extractor.validate import validate_record
+    rec = {"document_type": doc, "form3_holdings_reported": False, "form4_transactions_reported": value}
+    issues = [i.path for i in validate_record(rec) if i.code == "unread_form5_box"]
+    assert issues == (["form4_transactions_reported"] if flagged else [])
+    if doc == "5" and not flagged:
+        for f in sorted(CORPUS.parent.glob("**/truth.json")):      # no filed record is flagged
+            t = json.loads(f.read_text())
+            assert not [i for i in validate_record(t.get("record", t)) if i.code == "unread_form5_box"], f
+
+
 def test_a_title_that_is_part_of_one_its_column_gives_more_often_is_doubted():
     """"Common" beside three "Common Stock" (rsecbuy-0242 at 150 dpi, at 0.96): a word was lost. In the
     corpus's truth only rsecbuy-0212's "Common Stock" beside "Class A Common Stock" is such a title."""
