@@ -457,6 +457,20 @@ def test_a_form5_box_read_neither_checked_nor_empty_is_an_error(doc, value, flag
             assert not [i for i in validate_record(t.get("record", t)) if i.code == "unread_form5_box"], f
 
 
+def test_a_street_without_a_city_is_an_error():
+    """datamule-0008's Form 3 at 200 dpi lost its owner's city line: city, state and ZIP came out
+    null at 0.95. No filed owner gives a street and no city; one giving neither is not flagged."""
+    from extractor.validate import validate_record
+    owner = {"name": "X", "is_director": True, "street1": "1 MAIN ST", "city": None, "state": None, "zip_code": None}
+    issues = [i for i in validate_record({"reporting_owners": [owner]}) if i.code == "street_without_city"]
+    assert [p.rsplit(".", 1)[1] for i in issues for p in i.related] == ["city", "state", "zip_code"]
+    owner["street1"] = None
+    assert not [i for i in validate_record({"reporting_owners": [owner]}) if i.code == "street_without_city"]
+    for f in sorted(CORPUS.parent.glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        assert not [i for i in validate_record(t.get("record", t)) if i.code == "street_without_city"], f
+
+
 def test_a_title_that_is_part_of_one_its_column_gives_more_often_is_doubted():
     """"Common" beside three "Common Stock" (rsecbuy-0242 at 150 dpi, at 0.96): a word was lost. In the
     corpus's truth only rsecbuy-0212's "Common Stock" beside "Class A Common Stock" is such a title."""
