@@ -471,6 +471,29 @@ def test_a_street_without_a_city_is_an_error():
         assert not [i for i in validate_record(t.get("record", t)) if i.code == "street_without_city"], f
 
 
+@pytest.mark.parametrize("sec, row, code", [
+    # datamule-0218's Form 4 at 200 dpi: a holding of 0 lost, null at 0.998
+    ("non_derivative_transactions", {"shares_owned_following_transaction": None, "price_per_share": 1}, "missing_holding"),
+    ("non_derivative_holdings", {"shares_owned_following_transaction": None}, "missing_holding"),
+    ("derivative_holdings", {"shares_owned_following_transaction": None}, None),     # a Form 3 has no such column
+    ("non_derivative_transactions", {"shares_owned_following_transaction": 5, "price_per_share": None}, "price_without_note"),
+    ("non_derivative_transactions", {"shares_owned_following_transaction": 5, "price_per_share": None,
+                                     "footnote_ids": {"price_per_share": ["1"]}}, None),
+])
+def test_a_row_without_its_holding_or_a_trade_without_price_or_note_is_an_error(sec, row, code):
+    from extractor.validate import validate_record
+    codes = {"missing_holding", "price_without_note"}
+    got = {i.code for i in validate_record({sec: [row]}) if i.code in codes}
+    assert got == ({code} if code else set())
+
+
+def test_no_filed_row_lacks_its_holding_or_a_trade_its_price_and_note():
+    from extractor.validate import validate_record
+    for f in sorted(CORPUS.parent.glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        assert not [i for i in validate_record(t.get("record", t)) if i.code in ("missing_holding", "price_without_note")], f
+
+
 def test_a_title_that_is_part_of_one_its_column_gives_more_often_is_doubted():
     """"Common" beside three "Common Stock" (rsecbuy-0242 at 150 dpi, at 0.96): a word was lost. In the
     corpus's truth only rsecbuy-0212's "Common Stock" beside "Class A Common Stock" is such a title."""
