@@ -9,8 +9,8 @@ carrying a character no title has, or read with less than DOUBT_CONF confidence.
 cleanly stays, so "Class B Common Stock" is never made "Class A", nor "Series E Warrant" "Series
 D" (a letter or number for another is refused outright). The same words in another order take
 the order the others read ("Stock Class A Common"), and a text that lost its first letter or two
-at the cell's left rule takes them back ("lass A Common Stock"). The caller (ocr_repair.py) lowers the
-field's fit and lists the change as an issue.
+at the cell's left rule takes them back ("lass A Common Stock"). The caller (ocr_repair.py)
+lowers the field's fit and lists the change as an issue.
 
 A filing's footnotes repeat their boilerplate the same way, and vote alike (note_consensus).
 """
@@ -50,7 +50,8 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
             text = c.value
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
-                        and (_same_words(text, t) or _junk_after(text, t) or _cut_short(text, t) or _head_lost(text, t)
+                        and (_same_words(text, t) or _junk_after(text, t) or _cut_short(text, t)
+                             or _head_lost(text, t)
                              or _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c)))),
                        default=None)
             if best is not None:
