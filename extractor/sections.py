@@ -87,11 +87,11 @@ def without_ghosts(line: list[Tok]) -> list[Tok]:
     two words of one printed line never overlap, so such a word is what OCR read on another line
     and grouped with this one. Under a linked issuer name the pieces of its underline, broken round
     the descenders, read as letters: "Megalith i Financial i i Acquisition isiti Corp"."""
-    def inside(b: Tok, a: Tok) -> bool:
+    def within(b: Tok, a: Tok) -> bool:
         return a is not b and len(a.text) >= 2 * len(b.text) and a.word.conf >= GHOST_HOST_CONF \
-            and min(a.x1, b.x1) - max(a.x0, b.x0) >= GHOST_SHARE * max(1e-6, b.x1 - b.x0)
+            and a.word.bbox.x_overlap(b.word.bbox) >= GHOST_SHARE * max(1e-6, b.word.bbox.width)
     # a bracket stays: at 150 dpi OCR's box of the ticker's "[" reaches back over the name's last word
-    return [b for b in line if _BRACKETS.search(b.text) or not any(inside(b, a) for a in line)]
+    return [b for b in line if _BRACKETS.search(b.text) or not any(within(b, a) for a in line)]
 
 
 _join = join_words
