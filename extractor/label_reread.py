@@ -101,4 +101,5 @@ def _better(new: list[Word], old: list[Word]) -> bool:
     """The new reading is surer and keeps most of the characters (merged_lines.py's rule), or it is
     as sure and reads more: "oe Issuer's Fiscal Year" -> "3. Statement for Issuer's Fiscal Year",
     where only the garbled start was in doubt."""
-    return surer(new, old) or (char_conf(new) >= max(SURE, char_conf(old) - SLACK) and char_count(new) > char_count(old))
+    return surer(new, old) or (char_conf(new) >= max(SURE, char_conf(old) - SLACK)
+                               and char_count(new) > char_count(old))

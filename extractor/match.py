@@ -19,7 +19,8 @@ from .flow import Flow, Tok, norm
 
 START_CUTOFF = 75         # a label's first word is looked for among words this close (rapidfuzz ratio) ...
 LONG_WORD, LONG_START_CUTOFF = 8, 70   # ... or this close for a word this long
-_STROKES = str.maketrans("l|!", "iii")    # one vertical stroke, as OCR reads it ("ll" for "II"; not "1": column numbers)
+_STROKES = str.maketrans("l|!", "iii")    # one vertical stroke, as OCR reads it ("ll" for "II";
+                                          # not "1": column numbers)
 MAX_GAP_EM = 1.6          # widest gap (in em) between words of one label line
 FAR_GAP_EM = 3.0          # on a scan, a gap up to this wide is passed by a word that reads as the label's next
 FAR_WORD_MATCH = 90       # ... this well (rapidfuzz partial ratio)

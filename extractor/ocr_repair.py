@@ -591,9 +591,9 @@ def _period_from_transactions(draft: dict) -> list[Issue]:
 def _state_by_zip(draft: dict) -> list[Issue]:
     """An owner's state read as no code EDGAR has ("OE" or "ses" for "CA") beside a ZIP code that
     reads whole, or as a US state beside a Canadian postal code: the state (or province) the code
-    belongs to (zip_states.py), at a fit of STATE_FIT. EDGAR's codes
-    for other countries hold a digit ("2M", "X0"), so a code of letters is a state's; a foreign
-    code whose digit OCR read as a letter is the risk the lowered fit owns."""
+    belongs to (zip_states.py), at a fit of STATE_FIT. EDGAR's codes for other countries hold a
+    digit ("2M", "X0"), so a code of letters is a state's; a foreign code whose digit OCR read as
+    a letter is the risk the lowered fit owns."""
     out = []
     for i, owner in enumerate(draft.get("reporting_owners", [])):
         state, zc = owner.get("state"), owner.get("zip_code")

@@ -240,7 +240,8 @@ def _city_rest(line: list[Tok]) -> list[Tok]:
     "MENLO CA 94025", "YORK," under "NEW NY 10003"), less dust read beside them ("HILLS ati");
     none when the line is no such rest."""
     words = [t for t in line if not _dust(t)]
-    name = lambda t: len(w := t.text.rstrip(",.")) > 1 and w.isalpha() and w[0].isupper() and t.word.conf >= REST_MIN_CONF
+    name = lambda t: (len(w := t.text.rstrip(",.")) > 1 and w.isalpha() and w[0].isupper()
+                      and t.word.conf >= REST_MIN_CONF)
     return words if words and all(name(t) for t in words) else []
 
 
