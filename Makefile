@@ -8,7 +8,7 @@ STAMP_PY  := $(VENV)/.stamp-python
 SAMPLE    := samples/form4-edgar-render.pdf
 CORPUS    := ../shared/corpus
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
-SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng chromium
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd chromium
 
 .PHONY: demo test venv system bench bench-bulk golden calibrate score clean
 
@@ -24,7 +24,8 @@ test: venv
 venv: $(STAMP_PY)
 	@$(BIN)/python -m compileall -q extractor
 
-# System packages: Tesseract for scans, Chromium for the review page's browser test.
+# System packages: Tesseract for scans (its orientation model for pages scanned the wrong way
+# round), Chromium for the review page's browser test.
 $(STAMP_SYS):
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

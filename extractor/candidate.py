@@ -34,14 +34,22 @@ class Cand:
                 return {"line": toks[0].word.line}
             pb = flow.page_bbox(toks)
             if pb:
-                return {"page": pb[0], "bbox": pb[1].rounded()}
+                return {"page": pb[0], "bbox": _as_filed(flow, *pb).rounded()}
         if self.area is not None:
             page, box = self.area
             if flow.doc.is_text:
                 line = _text_line_at(flow, page, box)
                 return {"line": line} if line else {}
-            return {"page": page, "bbox": box.rounded()}
+            return {"page": page, "bbox": _as_filed(flow, page, box).rounded()}
         return {}
+
+
+def _as_filed(flow: Flow, page: int, box: BBox) -> BBox:
+    """The box on the input's own page (a scan turned upright to be read: page.Page.as_filed)."""
+    for p in flow.doc.pages:
+        if p.number == page:
+            return p.as_filed(box)
+    return box
 
 
 def _text_line_at(flow: Flow, page: int, box: BBox) -> int | None:

@@ -49,6 +49,20 @@ class Page:
                                    # kept until doubtful table cells are read again (cell_reread.py), then dropped
     rules: list[BBox] = field(default_factory=list)   # OCR'd pages: the vertical table rules taken out of the
                                    # image before OCR (sources/rules.py), in points: the cell borders
+    turn: int = 0                  # OCR'd pages: degrees the scan was turned counter-clockwise to set it upright
+                                   # (sources/orientation.py); width, height and word boxes are the upright page's
+
+    def as_filed(self, box: BBox) -> BBox:
+        """A box on the upright page as it lies on the page as filed (the output's boxes are
+        on the input's own pages: a reviewer's crop comes from them)."""
+        w, h = self.width, self.height
+        if self.turn == 180:
+            return BBox(w - box.x1, h - box.bottom, w - box.x0, h - box.top)
+        if self.turn == 90:         # filed (x, y) was turned to (y, w_filed - x); w_filed = h
+            return BBox(h - box.bottom, box.x0, h - box.top, box.x1)
+        if self.turn == 270:        # filed (x, y) was turned to (h_filed - y, x); h_filed = w
+            return BBox(box.top, w - box.x1, box.bottom, w - box.x0)
+        return box
 
     def cell_edges(self, x: float, top: float, bottom: float) -> tuple[float, float]:
         """The x of the nearest vertical rules left and right of `x` that pass between `top` and

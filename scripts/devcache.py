@@ -3,6 +3,7 @@ import hashlib
 import io
 import pickle
 from pathlib import Path
+from types import SimpleNamespace
 
 from PIL import Image
 
@@ -28,10 +29,11 @@ def cache_ocr(folder: str) -> None:
     version = _code_version()
 
     def prepare(img, dpi, size=None, *a, **kw):
-        return (img, dpi, size, a, kw)
+        # what scan.py reads of a prepared page to turn it upright (orientation.py), and the rest
+        return SimpleNamespace(original=img, scan_dpi=dpi, size=size, args=(a, kw))
 
     def read(pending, number, *a, **kw):
-        img, dpi, size, pa, pkw = pending
+        img, dpi, size, (pa, pkw) = pending.original, pending.scan_dpi, pending.size, pending.args
         key = hashlib.sha256(img.tobytes() + version + f"{dpi}|{number}|{size}".encode()).hexdigest()
         f = Path(folder) / f"{key}.pkl"
         if f.exists():

@@ -274,3 +274,43 @@ def test_lines_tesseract_ran_together_are_read_again():
         ("$183.005", "$183.94"), ("$179.98", "$180.935"), ("$180.98", "$181.97"),
         ("$181.985", "$182.98"), ("$183.005", "$183.94"), ("$184.025", "$184.045")]
     assert "anemones" not in text
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_box_on_a_page_turned_upright_lies_where_it_was_filed(turn):
+    """Output boxes are on the input's own page (a reviewer's crop is cut from it): a block drawn
+    on a page image, turned as a page scanned the wrong way round is set upright, must map back
+    to where it was drawn. A wrong turn sends the crop to the opposite corner of the page."""
+    from extractor.geometry import BBox
+    from extractor.page import Page
+    filed = Image.new("L", (300, 400), 255)
+    filed.paste(0, (40, 250, 110, 270))             # x0, top, x1, bottom, in pixels = points at 72 dpi
+    upright = filed.rotate(turn, expand=True)       # how sources/scan.py turns a page upright
+    xs, ys = np.nonzero(np.asarray(upright).T < 128)
+    page = Page(1, upright.width, upright.height, turn=turn)
+    box = page.as_filed(BBox(xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))
+    assert box.rounded() == [40, 250, 110, 270]
+
+
+@pytest.mark.slow
+def test_a_page_scanned_sideways_or_upside_down_gives_the_upright_pages_record(tmp_path):
+    """A page put on the glass a quarter or half turn round read as junk (upside down) or as text
+    running downwards (on its side), and no form was found: exit 6, "this does not look like a
+    form". Turned upright by Tesseract's orientation detection, it gives the record the upright
+    page gives, as a PNG and as a scanned PDF (bilevel, so that no compression tells the two
+    apart), with boxes on the page as filed."""
+    grey = _render(SAMPLE, 200)
+    w, h = grey.width * 72 / 200, grey.height * 72 / 200
+    for turn, page, suffix in ((180, grey, "png"), (270, grey.point(lambda v: 255 if v > 160 else 0).convert("1"), "pdf")):
+        upright, turned = tmp_path / f"upright-{turn}.{suffix}", tmp_path / f"turned-{turn}.{suffix}"
+        page.save(upright, resolution=200.0, dpi=(200, 200))
+        page.rotate(-turn, expand=True).save(turned, resolution=200.0, dpi=(200, 200))
+        want, got = extract(str(upright)), extract(str(turned))
+        assert got.record == want.record, turn
+        box = next(f.bbox for f in want.fields if f.path == "issuer.trading_symbol")
+        filed = next(f.bbox for f in got.fields if f.path == "issuer.trading_symbol")
+        # where the box lies on the turned page: 180, both axes flipped; 270 (the page was filed a
+        # quarter turn anticlockwise of upright), its x from the upright y, its y from w - x
+        expect = [w - box[2], h - box[3], w - box[0], h - box[1]] if turn == 180 else \
+            [box[1], w - box[2], box[3], w - box[0]]
+        assert filed == pytest.approx(expect, abs=1.0), turn

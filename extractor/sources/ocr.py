@@ -56,15 +56,16 @@ class OcrSettings:
     rules: bool = True              # take the table rules out of the page before it is read (rules.py)
 
 
-def tessdata_dir() -> str:
-    """Where eng.traineddata is: $TESSDATA_PREFIX, else the Debian package's folder."""
+def tessdata_dir(lang: str = LANG) -> str:
+    """Where `lang`.traineddata is: $TESSDATA_PREFIX, else the Debian package's folder."""
     env = os.environ.get("TESSDATA_PREFIX")
     candidates = ([env] if env else []) + sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True) \
         + ["/usr/share/tessdata", "/usr/local/share/tessdata"]
     for d in candidates:
-        if d and os.path.exists(os.path.join(d, f"{LANG}.traineddata")):
+        if d and os.path.exists(os.path.join(d, f"{lang}.traineddata")):
             return d
-    raise CorruptInput("OCR needs Tesseract's English model (Debian: apt-get install tesseract-ocr-eng)")
+    package = "tesseract-ocr-eng" if lang == LANG else f"tesseract-ocr-{lang}"
+    raise CorruptInput(f"OCR needs Tesseract's {lang!r} model (Debian: apt-get install {package})")
 
 
 def _engine():
@@ -106,6 +107,7 @@ class PreparedPage:
     dpi: float                  # the resolution of `image`
     scan_dpi: float             # the scan's own
     size: tuple[float, float]   # the page in points
+    original: Image.Image       # the page image as given (orientation.py turns it round if it must)
 
 
 def prepare_page(img: Image.Image, dpi: float, size: tuple[float, float] | None = None,
@@ -127,7 +129,7 @@ def prepare_page(img: Image.Image, dpi: float, size: tuple[float, float] | None 
         prepared = prepared.resize((round(prepared.width * f), round(prepared.height * f)), Image.Resampling.BICUBIC)
         ruled = ruled.resize(prepared.size, Image.Resampling.BICUBIC) if settings.rules else prepared
         dpi = dpi * f
-    return PreparedPage(prepared, ruled, cells, rules, angle, dpi, scan_dpi, size)
+    return PreparedPage(prepared, ruled, cells, rules, angle, dpi, scan_dpi, size, img)
 
 
 def read_page(p: PreparedPage, number: int, settings: OcrSettings = OcrSettings()) -> Page:

@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..page import Page
 from .ocr import PreparedPage, prepare_page, read_page, tesseract
+from .orientation import may_be_turned, upright_turn, uprightness
 from .raster import PageImage, image_file_pages, pdf_page_image
 
 
@@ -37,8 +38,23 @@ def read_pages(loads: list[Callable[[], PageImage]], numbers: list[int]) -> list
             page = ahead.result()
             if k + 1 < len(loads):
                 ahead = helper.submit(_prepared, loads[k + 1])
-            out.append(read_page(page, number))
+            out.append(_read_upright(page, number))
     return out
+
+
+def _read_upright(prepared: PreparedPage, number: int) -> Page:
+    """The page read; one that reads as if scanned the wrong way round is turned upright and read
+    again (orientation.py), and the reading that looks more upright is kept."""
+    page = read_page(prepared, number)
+    if not may_be_turned(page) or not (turn := upright_turn(prepared.original, prepared.scan_dpi)):
+        return page
+    w, h = prepared.size
+    again = read_page(prepare_page(prepared.original.rotate(turn, expand=True), prepared.scan_dpi,
+                                   (h, w) if turn in (90, 270) else (w, h)), number)
+    if uprightness(again) <= uprightness(page):
+        return page
+    again.turn = turn
+    return again
 
 
 def ocr_pdf_pages(data: bytes, indexes: list[int]) -> list[Page]:
