@@ -4,7 +4,8 @@ Box regions and their labels (blue), table column bands (orange), rows (grey) an
 source box coloured by confidence (green >= threshold, red below). It is the picture to look at
 when a field comes out wrong. PDF pages (born-digital or scanned) are rendered with pypdfium2, page
 images drawn as they are; on a scan the boxes are those of the straightened page the analyzer read,
-so on a skewed scan they sit up to the skew off the print. Text inputs have no page to draw on.
+so on a skewed scan they sit up to the skew off the print, and a page scanned sideways or upside
+down is drawn turned upright, as it was read. Text inputs have no page to draw on.
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from .geometry import BBox
 from .layout import Layout
 from .model import Extraction
+from .page import Page
 
 RESOLUTION = 110
 BLUE, ORANGE, GREY, GREEN, RED = (40, 90, 220), (230, 120, 0), (120, 120, 120), (0, 150, 0), (220, 0, 0)
@@ -45,7 +48,10 @@ def write_debug_images(layout: Layout, ex: Extraction, data: bytes, out_dir: Pat
     flow = layout.flow
     s = RESOLUTION / 72.0
     written = []
+    read = {p.number: p for p in flow.doc.pages}
     for pno, base in enumerate(pages, start=1):
+        turn = read[pno].turn if pno in read else 0
+        base = base.rotate(turn, expand=True) if turn else base
         overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)
         off = flow.page_top.get(pno, 0.0)
@@ -68,10 +74,14 @@ def write_debug_images(layout: Layout, ex: Extraction, data: bytes, out_dir: Pat
             for r in rows:
                 y = (r.bottom - off + 2) * s
                 draw.line((0, y, base.width, y), fill=GREY + (255,))
+        # the fields' boxes are on the page as filed: set upright as the page was
+        filed = Page(pno, base.height / s, base.width / s, turn=(360 - turn) % 360) if turn in (90, 270) \
+            else Page(pno, base.width / s, base.height / s, turn=turn)
         for f in ex.fields:
             if f.page == pno and f.bbox:
                 ok = f.confidence >= threshold
-                rect(*f.bbox, GREEN if ok else RED, 35 if ok else 60)
+                box = filed.as_filed(BBox(*f.bbox))
+                rect(box.x0, box.top, box.x1, box.bottom, GREEN if ok else RED, 35 if ok else 60)
         path = out_dir / f"{stem}-p{pno}.png"
         Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB").save(path)
         written.append(path)
