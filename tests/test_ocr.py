@@ -223,6 +223,22 @@ def test_image_resolution_comes_from_the_file_or_the_paper():
     assert page.dpi == pytest.approx(200, abs=0.5) and page.size == pytest.approx((612, 792), abs=0.5)
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "TIFF"])
+def test_a_16_bit_grey_scan_keeps_its_grey_ink(fmt):
+    """Scanners write 16-bit grey PNG and TIFF. PIL's own conversion to 8 bits cuts every level
+    above 255 to white, so ink printed dark grey (level 20000 of 65535) vanished and the page read
+    blank ("this does not look like a form"). The levels are scaled instead: paper stays light,
+    ink stays dark, in the frames OCR reads and the review page shows."""
+    a = np.full((2200, 1700), 60000, dtype=np.uint16)
+    a[1000:1040, 200:900] = 20000
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, format=fmt, dpi=(200, 200))
+    (page,) = image_file_pages(buf.getvalue())
+    grey = np.asarray(page.image)
+    assert page.image.mode == "L"
+    assert grey[1020, 500] == round(20000 * 255 / 65535) and grey[100, 100] == round(60000 * 255 / 65535)
+
+
 def test_ocr_never_on_a_scan_fails_with_one_line_and_exit_4():
     """`--ocr never` on an image-only PDF: exit code 4 (corrupt/unusable input), one stderr line
     that says why and how to fix it, and the contract's failed object on stdout; no traceback."""

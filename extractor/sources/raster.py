@@ -5,6 +5,7 @@ A scan PDF page is normally one image drawn over the whole page. Its pixels are 
 any other page (several images, an image placed off-square, vector art) is rendered by pypdfium2
 at the resolution of its largest image. Image files (PNG, JPEG, single- and multi-page TIFF) give
 their frames; their resolution comes from the file when it is plausible, else from the paper size.
+A frame of 16-bit grey levels (scanners write them) is scaled to 8 bits, not cut at level 255.
 """
 from __future__ import annotations
 
@@ -38,6 +39,19 @@ def _paper_dpi(width_px: int, height_px: int) -> float:
     return w_px / paper[0]
 
 
+def eight_bit(frame: Image.Image) -> Image.Image:
+    """The frame with 8-bit levels. PIL converts 16-bit grey ("I;16") and 32-bit ("I", "F")
+    frames to 8 bits by cutting every level above 255 to white: on a 16-bit scan, all ink that is
+    not quite black (grey level 5000 of 65535) vanished, and the page read blank. Such a frame is
+    scaled instead (a 32-bit one by its own range: 0-255 or 0-65535)."""
+    if frame.mode not in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        return frame.copy()
+    import numpy as np
+    a = np.asarray(frame, dtype=np.float64)
+    top = 65535.0 if frame.mode.startswith("I;16") or (a.size and a.max() > 255) else 255.0
+    return Image.fromarray(np.clip(np.rint(a * (255.0 / top)), 0, 255).astype(np.uint8), mode="L")
+
+
 def _file_dpi(img: Image.Image) -> float | None:
     dpi = img.info.get("dpi")
     if not dpi:
@@ -58,7 +72,7 @@ def image_file_pages(data: bytes) -> list[PageImage]:
         for frame in ImageSequence.Iterator(img):
             dpi = _file_dpi(frame) or _paper_dpi(*frame.size)
             frame.load()
-            page = frame.copy()
+            page = eight_bit(frame)
             frames.append(PageImage(page, dpi, (page.width * 72.0 / dpi, page.height * 72.0 / dpi)))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise CorruptInput(f"not a readable page image ({e}); is the file complete?") from None
