@@ -42,7 +42,7 @@ from .output import leaves, record_dict
 from .repair import Repair, candidates
 from .values import parse
 from .spelling import ABBREVIATIONS, WORD, english_words, respell
-from .validate import ROW_SECTIONS, TX_SECTIONS, _expected_ad, validate_record
+from .validate import EXERCISE, ROW_SECTIONS, TX_SECTIONS, _expected_ad, exercise_pairs, validate_record
 from .zip_states import MULTI_WORD_CITIES, US_STATES, ZIP_CODE, is_state_code, state_of_zip
 
 REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "flag")
@@ -75,6 +75,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p)
         for p in [p for p, ch in choices.items() if ch is None]:
             targets.pop(p, None)
+    out += _codes_by_exercise(draft)
     out += _repair_roll_forward(draft, rec)
     out += _period_from_transactions(draft)
     out += _titles_without_words(draft)
@@ -419,6 +420,28 @@ def _repaired(c: Cand, path: str, how: str, message: str, fit: float = 0.8, seve
     c.fit = min(c.fit, fit)
     c.notes.append(f"{REPAIR_NOTE}{how}")
     return Issue(code="ocr_repair", severity=severity, path=path, related=[path], message=message)
+
+
+def _codes_by_exercise(draft: dict) -> list[Issue]:
+    """A code misread on one of the two rows of an exercise or conversion told on both tables
+    (validate.exercise_pairs: the same code on both in every pair of the corpus): where one row
+    reads an exercise code (C, M, X, O) and the other a code of another kind or none ("C" read as
+    "G", "O" or "S"), the other row takes it. Two exercise codes that differ are left as read."""
+    out = []
+    rows = (draft.get("non_derivative_transactions", []), draft.get("derivative_transactions", []))
+    for i, j in exercise_pairs(record_dict(draft)):
+        cells = [(f"non_derivative_transactions[{i}].transaction_code", rows[0][i].get("transaction_code")),
+                 (f"derivative_transactions[{j}].transaction_code", rows[1][j].get("transaction_code"))]
+        if any(c is None for _p, c in cells):
+            continue
+        sure = [c.value for _p, c in cells if c.value in EXERCISE]
+        for path, c in cells:
+            if len(sure) == 1 and c.value not in EXERCISE:
+                was, c.value = c.value, sure[0]
+                out.append(_repaired(c, path, f"{was!r} -> {c.value!r}",
+                                     f"code read as {was!r}; the other table's row of the same exercise "
+                                     f"or conversion reads {c.value}"))
+    return out
 
 
 def _shares_by_underlying(draft: dict) -> list[Issue]:

@@ -2,6 +2,7 @@
 rendering with OCR-style confusions put into its cells, extracted as if it had been OCR'd (the
 pass runs only for scans and images; the test widens `api.OCR_KINDS` to the text input instead of
 running Tesseract, which would make the confusions unpredictable). Fast: no OCR."""
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -601,3 +602,64 @@ def test_a_partnerships_l_p_read_with_its_l_as_another_stroke(read, fixed):
     """'KKR Group Partnership T..P.' at 150 dpi: a wrong owner name at 0.76 without the rule."""
     from extractor.ocr_repair import NAME_RULES, text_repairs
     assert text_repairs(read, NAME_RULES)[0] == fixed
+
+
+def _exercise(one: str | None, two: str | None, shares: str = "16840", underlying: str = "16840"):
+    """A draft with one conversion told on both tables: Table I acquires what Table II disposes of."""
+    import datetime as dt
+
+    from extractor.candidate import Cand
+    day = dt.date(2019, 8, 22)
+    t1 = {"transaction_code": Cand(one, text=one or "", kind="code"), "acquired_disposed_code": Cand("A"),
+          "transaction_date": Cand(day, kind="date"), "shares": Cand(Decimal(shares), kind="number")}
+    t2 = {"transaction_code": Cand(two, text=two or "", kind="code"), "acquired_disposed_code": Cand("D"),
+          "transaction_date": Cand(day, kind="date"), "shares": Cand(Decimal(underlying), kind="number"),
+          "underlying_security_shares": Cand(Decimal(underlying), kind="number")}
+    return {"non_derivative_transactions": [t1], "derivative_transactions": [t2]}
+
+
+@pytest.mark.parametrize("one, two, fixed", [
+    ("G", "C", ("C", "C")),       # the Form 4 development scans: "C" read "G" (0.98), "O", "S"
+    ("C", "S", ("C", "C")),       # ... and Table II's "C" read "S" or "E"
+    ("C", None, ("C", "C")),      # ... or nothing
+    ("O", "C", ("O", "C")),       # two exercise codes that differ: which was misread is not known
+    ("S", "J", ("S", "J")),       # neither an exercise code
+])
+def test_a_code_misread_on_one_row_of_a_conversion_takes_the_other_rows(one, two, fixed):
+    from extractor.ocr_repair import _codes_by_exercise
+    draft = _exercise(one, two)
+    issues = _codes_by_exercise(draft)
+    got = (draft["non_derivative_transactions"][0]["transaction_code"].value,
+           draft["derivative_transactions"][0]["transaction_code"].value)
+    assert got == fixed
+    assert len(issues) == ((one, two) != fixed)
+    for i in issues:                               # the repaired cell is doubted and says why
+        sec, _rest = i.path.split("[", 1)
+        assert draft[sec][0]["transaction_code"].fit <= 0.8 and i.code == "ocr_repair"
+
+
+def test_rows_of_different_share_counts_are_no_conversion_of_each_other():
+    from extractor.ocr_repair import _codes_by_exercise
+    draft = _exercise("G", "C", shares="500")
+    assert _codes_by_exercise(draft) == [] and draft["non_derivative_transactions"][0]["transaction_code"].value == "G"
+
+
+def test_a_conversions_rows_with_different_codes_fail_a_check_no_filing_fails():
+    """All 112 pairs of rows in the corpus's truth that tell one exercise or conversion (Table I
+    acquires on the day Table II disposes of as many underlying shares) carry one code: C, M or X.
+    Two exercise codes that differ cannot be repaired, but the check doubts both."""
+    from extractor.output import record_dict
+    from extractor.validate import exercise_pairs, validate_record
+    rec = record_dict(_exercise("O", "C"))
+    flagged = [i for i in validate_record(rec) if i.code == "exercise_codes_differ"]
+    assert [p.split(".")[0] for i in flagged for p in i.related] == \
+        ["non_derivative_transactions[0]", "derivative_transactions[0]"]
+    assert not [i for i in validate_record(record_dict(_exercise("C", "C"))) if i.code == "exercise_codes_differ"]
+    corpus = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    pairs = 0
+    for f in sorted(corpus.glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        rec = t.get("record", t)
+        pairs += len(exercise_pairs(rec))
+        assert not [i for i in validate_record(rec) if i.code == "exercise_codes_differ"], f
+    assert pairs >= 100
