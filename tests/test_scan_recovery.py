@@ -1327,3 +1327,19 @@ def test_a_letter_read_within_an_owner_names_word_is_not_part_of_the_name():
     """The owner's name in box 1 is underlined too, and at 150 dpi a piece of the underline read
     as a letter within "Hollister" joined the name: "Hollister A Steve"."""
     assert _record("springload-0001", "scan-150.pdf")["reporting_owners"][0]["name"] == "Hollister Steve"
+
+
+def test_a_signature_dated_before_a_transaction_doubts_both_dates():
+    """rsecbuy-0170 at 150 dpi: a transaction of 2023-02-01 read "2023-09-01", after the filing was
+    signed, at 0.97; the check blamed the signature alone, as a warning. No filing is signed before
+    a transaction it reports (the corpus's 408 signatures), so it is an error on the signature's
+    date and the transactions dated after it."""
+    from extractor.validate import validate_record
+    rows = [{"transaction_date": "2023-02-01"}, {"transaction_date": "2023-09-01"}]
+    rec = {"non_derivative_transactions": rows, "signatures": [{"name": "/s/ A", "date": "2023-02-03"}]}
+    (issue,) = [i for i in validate_record(rec) if i.code == "signed_before_transaction"]
+    assert issue.severity == "error"
+    assert issue.related == ["signatures[0].date", "non_derivative_transactions[1].transaction_date"]
+    for f in sorted(CORPUS.parent.glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        assert not [i for i in validate_record(t.get("record", t)) if i.code == "signed_before_transaction"], f
