@@ -210,7 +210,7 @@ def _rows(rec: dict) -> Iterable[Issue]:
                              [f"{p}.acquired_disposed_code", f"{p}.transaction_code"],
                              f"code {code} usually goes with ({expected}), not ({ad})")
             if sec == "derivative_transactions" and _a_digit_apart(r.get("shares"), r.get("underlying_security_shares")):
-                yield _issue("underlying_a_digit_apart", "warning", [f"{p}.shares", f"{p}.underlying_security_shares"],
+                yield _issue("underlying_a_digit_apart", "error", [f"{p}.shares", f"{p}.underlying_security_shares"],
                              f"{_fmt(_n(r['shares']))} derivatives and {_fmt(_n(r['underlying_security_shares']))} "
                              "underlying shares differ by one digit")
             ex, exp = _d(r.get("exercise_date")), _d(r.get("expiration_date"))
