@@ -233,8 +233,8 @@ def _rows(rec: dict) -> Iterable[Issue]:
 def exercise_pairs(rec: dict) -> list[tuple[int, int]]:
     """(i, j) for each Table I row i that acquires (A), on the day Table II row j disposes of (D)
     a derivative, as many shares as row j's underlying: one exercise or conversion, told on both
-    tables. The two rows carry the same code in all 112 such pairs of the corpus's truth records
-    (C 57, M 54, X 1)."""
+    tables. The two rows carry the same code in all 121 such pairs of the corpus's truth records
+    (112 Table II rows: C 57, M 54, X 1)."""
     out = []
     for j, d in enumerate(rec.get("derivative_transactions") or []):
         day, underlying = _d(d.get("transaction_date")), _n(d.get("underlying_security_shares"))
@@ -247,17 +247,24 @@ def exercise_pairs(rec: dict) -> list[tuple[int, int]]:
 
 
 def _exercise_codes(rec: dict) -> Iterable[Issue]:
-    """The two rows of one exercise or conversion (exercise_pairs) with different codes: one was
-    misread ("C" read as "G", "O" or "E" on a scan)."""
+    """The two rows of one exercise or conversion (exercise_pairs) with different codes, or with
+    different prices where both give one (Table I's price and Table II's exercise price: the same
+    in all 41 such pairs of the corpus's truth, §5 check 10): one was misread ("C" read as "G", "O"
+    or "E" on a scan)."""
     for i, j in exercise_pairs(rec):
-        one = rec["non_derivative_transactions"][i].get("transaction_code")
-        two = rec["derivative_transactions"][j].get("transaction_code")
-        if one and two and one != two:
-            yield _issue("exercise_codes_differ", "error",
-                         [f"non_derivative_transactions[{i}].transaction_code",
-                          f"derivative_transactions[{j}].transaction_code"],
-                         f"code {one} in Table I and {two} in Table II for one exercise or conversion "
+        one, two = rec["non_derivative_transactions"][i], rec["derivative_transactions"][j]
+        p1, p2 = f"non_derivative_transactions[{i}]", f"derivative_transactions[{j}]"
+        c1, c2 = one.get("transaction_code"), two.get("transaction_code")
+        if c1 and c2 and c1 != c2:
+            yield _issue("exercise_codes_differ", "error", [f"{p1}.transaction_code", f"{p2}.transaction_code"],
+                         f"code {c1} in Table I and {c2} in Table II for one exercise or conversion "
                          "(the same day, the same number of shares)")
+        price, strike = _n(one.get("price_per_share")), _n(two.get("conversion_or_exercise_price"))
+        if price is not None and strike is not None and price != strike:
+            yield _issue("exercise_prices_differ", "error",
+                         [f"{p1}.price_per_share", f"{p2}.conversion_or_exercise_price"],
+                         f"price {_fmt(price)} in Table I and exercise price {_fmt(strike)} in Table II for one "
+                         "exercise or conversion")
 
 
 def _a_digit_apart(shares, underlying) -> bool:

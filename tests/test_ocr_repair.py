@@ -663,3 +663,24 @@ def test_a_conversions_rows_with_different_codes_fail_a_check_no_filing_fails():
         pairs += len(exercise_pairs(rec))
         assert not [i for i in validate_record(rec) if i.code == "exercise_codes_differ"], f
     assert pairs >= 100
+
+
+def test_a_conversions_rows_with_different_prices_fail_a_check_no_filing_fails():
+    """rsecbuy-0242 at 150 dpi: an exercise price of 135.88 read "130.88" beside Table I's 135.88
+    for the same exercise. Where both rows of an exercise give a price they are the same (all 41
+    such pairs of the corpus's truth, form-layouts §5 check 10); a blank one is not compared."""
+    from extractor.candidate import Cand
+    from extractor.output import record_dict
+    from extractor.validate import validate_record
+    for price, strike, flagged in (("135.88", "130.88", True), ("135.88", "135.880", False), (None, "130.88", False)):
+        draft = _exercise("M", "M")
+        draft["non_derivative_transactions"][0]["price_per_share"] = Cand(price and Decimal(price), kind="money")
+        draft["derivative_transactions"][0]["conversion_or_exercise_price"] = Cand(Decimal(strike), kind="money")
+        issues = [i for i in validate_record(record_dict(draft)) if i.code == "exercise_prices_differ"]
+        assert [p for i in issues for p in i.related] == (
+            ["non_derivative_transactions[0].price_per_share", "derivative_transactions[0].conversion_or_exercise_price"]
+            if flagged else [])
+    corpus = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    for f in sorted(corpus.glob("**/truth.json")):
+        t = json.loads(f.read_text())
+        assert not [i for i in validate_record(t.get("record", t)) if i.code == "exercise_prices_differ"], f
