@@ -64,7 +64,7 @@ def validate_record(record: Record | dict, template: Template | None = None, *,
     out: list[Issue] = []
     out += _owners(rec, joint_filing)
     out += _rows(rec)
-    out += _exercise_codes(rec)
+    out += _exercises(rec)
     out += _titles(rec)
     out += _roll_forward(rec)
     out += _dates(rec)
@@ -246,7 +246,7 @@ def exercise_pairs(rec: dict) -> list[tuple[int, int]]:
     return out
 
 
-def _exercise_codes(rec: dict) -> Iterable[Issue]:
+def _exercises(rec: dict) -> Iterable[Issue]:
     """The two rows of one exercise or conversion (exercise_pairs) with different codes, or with
     different prices where both give one (Table I's price and Table II's exercise price: the same
     in all 41 such pairs of the corpus's truth, §5 check 10): one was misread ("C" read as "G", "O"

@@ -84,15 +84,19 @@ def test_a_confusion_the_roll_forward_refutes_is_not_repaired(monkeypatch):
 
 def test_a_transaction_code_is_repaired_only_where_its_a_d_agrees(monkeypatch):
     """"Ss" reads as S: on a (D) row that is what the code-vs-(A)/(D) pairing expects and it is
-    taken; on the (A) row of the conversion it is not (guards against an "S" on an acquisition)."""
+    taken; on the (A) row of the conversion it is not (guards against an "S" on an acquisition):
+    that row takes "C" from its conversion's Table II row instead (_codes_by_exercise)."""
     text = CASE.read_text(encoding="utf-8")
     text = _damaged("\tC ⁽¹⁾\t\t78,667\tA", "\tSs ⁽¹⁾\t\t78,667\tA", text)            # row 0: (A)
     text = _damaged("\tS ⁽⁵⁾\t\t45,348\tD", "\tSs ⁽⁵⁾\t\t45,348\tD", text)            # row 2: (D)
     ex = _extract(text, monkeypatch=monkeypatch)
     rows = ex.record.non_derivative_transactions
     assert rows[2].transaction_code == "S"
-    assert rows[0].transaction_code is None
-    assert [i.path for i in _repairs(ex)] == ["non_derivative_transactions[2].transaction_code"]
+    assert rows[0].transaction_code == "C"
+    repaired = {i.path: i.message for i in _repairs(ex)}
+    assert repaired.keys() == {"non_derivative_transactions[2].transaction_code",
+                               "non_derivative_transactions[0].transaction_code"}
+    assert "the other table's row" in repaired["non_derivative_transactions[0].transaction_code"]
 
 
 def test_a_code_read_out_of_letters_is_taken_but_not_confirmed(monkeypatch):
