@@ -8,12 +8,14 @@ D/I, V) whose first reading is doubtful is cut out of the page image and read ag
 one line, with only the characters its column can hold. A text cell Tesseract was unsure of
 ("See footnote" read "oe - footnote") is read again too, without a character list.
 
-A cell is doubtful when its words do not parse as its column's type, when one of them was read
-with low confidence, or when it has no words but ink of a character's height. The crop is the ink
-of the cell: horizontal rules, the cell's footnote-mark words and raised marks Tesseract did not
-split off are taken out first, so the re-read sees the value alone (the marks keep their own
-words). The re-read replaces the cell's value words only when it parses as the column's type and
-the first reading did not (or did, and the re-read is sure: OVERRIDE_CONF).
+A cell is doubtful when its words do not parse as its column's type, when one of them was read with
+low confidence, or when it has no words but ink of a character's height; a text cell also when its
+ink has more lines than its words stand on (a line of a cell wrapped in a tall row lost: "Common
+Stock" read "Common", every word sure). The crop is the ink of the cell: horizontal rules, the
+cell's footnote-mark words and raised marks Tesseract did not split off are taken out first, so the
+re-read sees the value alone (the marks keep their own words). The re-read replaces the cell's
+value words only when it parses as the column's type and the first reading did not (or did, and the
+re-read is sure: OVERRIDE_CONF).
 
 This is the one stage after the layout that looks at pixels; it runs only for OCR'd pages (a
 `page.Page` with its `image`), and changes only the analyzer's cells, so born-digital and text
@@ -58,6 +60,7 @@ TEXT_SURE = 0.85         # ... and the re-read taken when Tesseract is at least 
 TEXT_GAIN = 0.1          # ... and this much surer than of the first reading (0.2 refused "By Reinvent
                          # i Sponsor LLC" at 0.83 -> "By Reinvent Sponsor LLC" at 0.95; scan-200 0.9091 -> 0.9102)
 TEXT_DPI = 400          # a text cell is read again as if scanned at least this fine
+LINE_SPACING = 1.0       # a text line of a table cell takes about a word box's height (flow.em)
 SPECK_HEIGHT = 0.5       # a text cell's word less tall than this share of its words' median ...
 SPECK_CHARS = 3          # ... and of at most this many characters is dust, not a word
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
@@ -194,7 +197,8 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     kind = band.leaf.type
     toks = row.cells.get(band.leaf.key, [])
     value, _ids, marks = split_cell(toks, False, lay.flow.em)
-    if not _doubtful(kind, value):
+    doubtful = _doubtful(kind, value)
+    if not doubtful and not (kind == "text" and _room_below(value, row, lay.flow.em)):
         return 0
     flow = lay.flow
     off = flow.page_top[page.number]
@@ -218,9 +222,12 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
             return 1
         return 0
     img, box_pt, lines = crop
+    lost = kind == "text" and lines > len({t.line for t in value})
+    if not doubtful and not lost:
+        return 0
     api.SetPageSegMode(PSM_LINE if lines == 1 else PSM_BLOCK)
     if kind == "text":
-        return _reread_text(api, img, box_pt, page, band, row, value, marks, off)
+        return _reread_text(api, img, box_pt, page, band, row, value, marks, off, lost)
     for allowed, height in ((WHITELIST[kind], LINE_PX), (WHITELIST[kind], 2 * LINE_PX), ("", LINE_PX)):
         # Tesseract's LSTM is fickle on a lone small glyph: a clean "S" comes back empty at one size
         # and right at another, a lone "D" right only without the whitelist; each try is ~3 ms
@@ -246,12 +253,15 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
 
 
 def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value: list[Tok], marks: list[Tok],
-                 off: float) -> int:
+                 off: float, lost: bool = False) -> int:
     """A garbled text cell ("See footnote" read "oe - footnote"): the re-read, in the words
-    Tesseract gives, replaces it only when Tesseract is clearly surer of it."""
+    Tesseract gives, replaces it only when Tesseract is clearly surer of it. A cell whose ink has
+    more lines than its words (`lost`: "Common Stock" over two lines of a tall row read "Common")
+    takes a sure re-read that keeps every word read and adds to them."""
     api.SetVariable("tessedit_char_whitelist", "")
     got = _read(api, img, page.image_dpi, spaces=True, height=round(img.height * max(1.0, TEXT_DPI / page.image_dpi)))
-    if not got or got[1] < TEXT_SURE or got[1] < _mean_conf(value) + TEXT_GAIN:
+    if not got or got[1] < TEXT_SURE or (got[1] < _mean_conf(value) + TEXT_GAIN
+                                         and not (lost and _adds_to(got[0], [t.text for t in value]))):
         return 0
     # a mark the page's reading left glued in the words comes back at the end of the re-read
     # ("See footnote (4)"): it stays a mark, not part of the text
@@ -267,6 +277,22 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
              if f"({i})" not in {t.text for t in marks}]
     _replace(row, band, value, marks + extra, text, got[1], box_pt, page.number, off)
     return 1
+
+
+def _room_below(value: list[Tok], row: Row, em: float) -> bool:
+    """The row is tall enough for a line more than the text cell's words stand on: a line of a
+    wrapped cell may have been lost (only then is its ink counted, _cell_ink)."""
+    return bool(value) and row.bottom - row.top > (len({t.line for t in value}) + 1) * LINE_SPACING * em
+
+
+def _adds_to(text: str, words: list[str]) -> bool:
+    """`text` has every one of `words` in order, and more."""
+    new = text.split()
+    k = 0
+    for w in new:
+        if k < len(words) and w == words[k]:
+            k += 1
+    return k == len(words) and len(new) > len(words)
 
 
 def _unquoted(word: str) -> str:

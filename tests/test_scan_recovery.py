@@ -1343,3 +1343,26 @@ def test_a_signature_dated_before_a_transaction_doubts_both_dates():
     for f in sorted(CORPUS.parent.glob("**/truth.json")):
         t = json.loads(f.read_text())
         assert not [i for i in validate_record(t.get("record", t)) if i.code == "signed_before_transaction"], f
+
+
+def test_a_wrapped_text_cell_that_lost_a_line_is_read_again():
+    """rsecbuy-0028 at 150 dpi: Table II's underlying title "Common Stock", wrapped over two lines
+    of a tall row, read "Common" at 0.94 (every word sure, so never read again; the variant
+    rendering's "Warrant (Right to Buy)" and "See footnote" lost lines so too). A text cell whose
+    ink has more lines than its words stand on is read again, and a sure reading that keeps the
+    words and adds to them is taken."""
+    got = _record("rsecbuy-0028", "scan-150.pdf")["derivative_holdings"][0]
+    assert got["underlying_security_title"] == _truth("rsecbuy-0028")["derivative_holdings"][0]["underlying_security_title"] \
+        == "Common Stock"
+
+
+@pytest.mark.parametrize("text, words, adds", [
+    ("Common Stock", ["Common"], True),
+    ("Warrant (Right to Buy)", ["Warrant", "to"], True),
+    ("Common", ["Common"], False),                 # nothing added
+    ("Class B Stock", ["Common"], False),          # a word read is not kept
+    ("to Warrant Buy", ["Warrant", "to"], False),  # ... nor their order
+])
+def test_a_reread_adds_to_a_cell_only_keeping_its_words_in_order(text, words, adds):
+    from extractor.cell_reread import _adds_to
+    assert _adds_to(text, words) is adds
