@@ -61,6 +61,7 @@ TEXT_GAIN = 0.1          # ... and this much surer than of the first reading (0.
                          # i Sponsor LLC" at 0.83 -> "By Reinvent Sponsor LLC" at 0.95; scan-200 0.9091 -> 0.9102)
 TEXT_DPI = 400          # a text cell is read again as if scanned at least this fine
 LINE_SPACING = 1.0       # a text line of a table cell takes about a word box's height (flow.em)
+NEXT_ROW_GAP = 0.3       # a sure text cell is looked at down to this many ems above the next row's top
 SPECK_HEIGHT = 0.5       # a text cell's word less tall than this share of its words' median ...
 SPECK_CHARS = 3          # ... and of at most this many characters is dust, not a word
 LOW_CONF = 0.75          # a value word read with less confidence than this is read again
@@ -89,6 +90,9 @@ def reread_cells(lay: Layout) -> int:
     on_page = lambda row: pages.get(row.anchor.page if row.anchor is not None else 1)
     cells = [(on_page(row), band, row) for g in lay.grids.values() for row in g.rows
              if on_page(row) is not None for band in g.bands]
+    # where each row's lines may reach: the next row's top on its page (a wrapped cell's lower
+    # line that the page's reading lost has no word to stretch the row to it)
+    below = {id(r): n.top for g in lay.grids.values() for r, n in zip(g.rows, g.rows[1:]) if on_page(r) is on_page(n)}
     # first the marks the page's reading lost (their words are then kept out of the re-read)
     with tesseract(PSM_LINE, MARK_CHARS) as api:
         for page, band, row in cells:
@@ -99,7 +103,7 @@ def reread_cells(lay: Layout) -> int:
                 _drop_junk(row, band)
             if band.leaf.type in WHITELIST or band.leaf.type == "text":
                 empty = all(_is_mark(t) for t in row.cells.get(band.leaf.key, []))
-                read = _reread_cell(api, lay, page, band, row)
+                read = _reread_cell(api, lay, page, band, row, below.get(id(row)))
                 changed += read
                 if read and empty and band.leaf.type in LETTERS:
                     # a letter the page's reading lost had its mark lost with it: look again
@@ -192,13 +196,16 @@ def _doubtful(kind: str, value: list[Tok]) -> bool:
     return not looks_like(kind, text) or any(t.word.conf < LOW_CONF for t in value)
 
 
-def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
+def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row, below: float | None = None) -> int:
     from .assemble import split_cell
     kind = band.leaf.type
     toks = row.cells.get(band.leaf.key, [])
     value, _ids, marks = split_cell(toks, False, lay.flow.em)
     doubtful = _doubtful(kind, value)
-    if not doubtful and not (kind == "text" and _room_below(value, row, lay.flow.em)):
+    # a sure text cell is looked at down to the next row (`below`), for a line its words lost
+    bottom = max(row.bottom, below - NEXT_ROW_GAP * lay.flow.em) if below is not None and kind == "text" \
+        and not doubtful else row.bottom
+    if not doubtful and not (kind == "text" and _room_below(value, row.top, bottom, lay.flow.em)):
         return 0
     flow = lay.flow
     off = flow.page_top[page.number]
@@ -207,10 +214,10 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row) -> int:
     # no further than the cell's borders: a band placed too far over reaches the next cell's mark
     # ("(3)" of the price before a holding read "32,479,732")
     mid = sum(t.x0 + t.x1 for t in value) / (2 * len(value)) if value else (x0 + x1) / 2
-    left, right = page.cell_edges(mid, row.top - off, row.bottom - off)
+    left, right = page.cell_edges(mid, row.top - off, bottom - off)
     x0, x1 = max(x0, left), min(x1, right)
     at = (sum(t.cy for t in value) / len(value) - off) if value else None
-    crop = _cell_ink(page, BBox(x0, row.top - off, x1, row.bottom - off), [t.word.bbox for t in marks], flow.em,
+    crop = _cell_ink(page, BBox(x0, row.top - off, x1, bottom - off), [t.word.bbox for t in marks], flow.em,
                      at, MIN_CAP_SHARE if value or kind in ONE_LETTER else MIN_CAP_SHARE_EMPTY, raised=kind not in LETTERS)
     if crop is None:
         text = " ".join(t.text for t in value)
@@ -279,10 +286,10 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
     return 1
 
 
-def _room_below(value: list[Tok], row: Row, em: float) -> bool:
-    """The row is tall enough for a line more than the text cell's words stand on: a line of a
-    wrapped cell may have been lost (only then is its ink counted, _cell_ink)."""
-    return bool(value) and row.bottom - row.top > (len({t.line for t in value}) + 1) * LINE_SPACING * em
+def _room_below(value: list[Tok], top: float, bottom: float, em: float) -> bool:
+    """The row (`top` to `bottom`) is tall enough for a line more than the text cell's words stand
+    on: a line of a wrapped cell may have been lost (only then is its ink counted, _cell_ink)."""
+    return bool(value) and bottom - top > (len({t.line for t in value}) + 1) * LINE_SPACING * em
 
 
 def _adds_to(text: str, words: list[str]) -> bool:

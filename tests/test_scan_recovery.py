@@ -1366,3 +1366,13 @@ def test_a_wrapped_text_cell_that_lost_a_line_is_read_again():
 def test_a_reread_adds_to_a_cell_only_keeping_its_words_in_order(text, words, adds):
     from extractor.cell_reread import _adds_to
     assert _adds_to(text, words) is adds
+
+
+def test_a_wrapped_cells_lost_last_line_below_its_words_is_read_again():
+    """A form4-variants rendering with tall rows (rsecbuy-0855, scan at 300 dpi): "Warrant (Right
+    to Buy)" over three lines read "Warrant to", its last line lost with no word to stretch the
+    row down to it, so the row's extent (its words') cut the line off the cell's re-read. A sure
+    text cell is looked at down to the next row."""
+    path = CORPUS.parent / "form4-variants" / "rsecbuy-0855" / "scan-300.pdf"
+    got = extract(str(path)).record.derivative_transactions[0]
+    assert got.security_title == "Warrant (Right to Buy)"
