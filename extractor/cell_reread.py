@@ -202,11 +202,15 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row, below: floa
     toks = row.cells.get(band.leaf.key, [])
     value, _ids, marks = split_cell(toks, False, lay.flow.em)
     doubtful = _doubtful(kind, value)
-    # a sure text cell is looked at down to the next row (`below`), for a line its words lost
-    bottom = max(row.bottom, below - NEXT_ROW_GAP * lay.flow.em) if below is not None and kind == "text" \
-        and not doubtful else row.bottom
-    if not doubtful and not (kind == "text" and _room_below(value, row.top, bottom, lay.flow.em)):
-        return 0
+    bottom = row.bottom
+    if not doubtful:
+        if kind != "text":
+            return 0
+        # a sure text cell is looked at down to the next row (`below`), for a line its words lost
+        if below is not None:
+            bottom = max(bottom, below - NEXT_ROW_GAP * lay.flow.em)
+        if not _room_below(value, row.top, bottom, lay.flow.em):
+            return 0
     flow = lay.flow
     off = flow.page_top[page.number]
     x0 = min([max(0.0, band.x0)] + [t.x0 for t in value])

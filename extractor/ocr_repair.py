@@ -75,7 +75,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p)
         for p in [p for p, ch in choices.items() if ch is None]:
             targets.pop(p, None)
-    out += _codes_by_exercise(draft)
+    out += _codes_by_exercise(draft, rec)
     out += _repair_roll_forward(draft, rec)
     out += _period_from_transactions(draft)
     out += _titles_without_words(draft)
@@ -422,14 +422,14 @@ def _repaired(c: Cand, path: str, how: str, message: str, fit: float = 0.8, seve
     return Issue(code="ocr_repair", severity=severity, path=path, related=[path], message=message)
 
 
-def _codes_by_exercise(draft: dict) -> list[Issue]:
+def _codes_by_exercise(draft: dict, rec: dict) -> list[Issue]:
     """A code misread on one of the two rows of an exercise or conversion told on both tables
     (validate.exercise_pairs: the same code on both in every pair of the corpus): where one row
     reads an exercise code (C, M, X, O) and the other a code of another kind or none ("C" read as
     "G", "O" or "S"), the other row takes it. Two exercise codes that differ are left as read."""
     out = []
     rows = (draft.get("non_derivative_transactions", []), draft.get("derivative_transactions", []))
-    for i, j in exercise_pairs(record_dict(draft)):
+    for i, j in exercise_pairs(rec):
         cells = [(f"non_derivative_transactions[{i}].transaction_code", rows[0][i].get("transaction_code")),
                  (f"derivative_transactions[{j}].transaction_code", rows[1][j].get("transaction_code"))]
         if any(c is None for _p, c in cells):

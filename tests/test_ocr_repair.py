@@ -631,8 +631,9 @@ def _exercise(one: str | None, two: str | None, shares: str = "16840", underlyin
 ])
 def test_a_code_misread_on_one_row_of_a_conversion_takes_the_other_rows(one, two, fixed):
     from extractor.ocr_repair import _codes_by_exercise
+    from extractor.output import record_dict
     draft = _exercise(one, two)
-    issues = _codes_by_exercise(draft)
+    issues = _codes_by_exercise(draft, record_dict(draft))
     got = (draft["non_derivative_transactions"][0]["transaction_code"].value,
            draft["derivative_transactions"][0]["transaction_code"].value)
     assert got == fixed
@@ -644,8 +645,9 @@ def test_a_code_misread_on_one_row_of_a_conversion_takes_the_other_rows(one, two
 
 def test_rows_of_different_share_counts_are_no_conversion_of_each_other():
     from extractor.ocr_repair import _codes_by_exercise
+    from extractor.output import record_dict
     draft = _exercise("G", "C", shares="500")
-    assert _codes_by_exercise(draft) == [] and draft["non_derivative_transactions"][0]["transaction_code"].value == "G"
+    assert _codes_by_exercise(draft, record_dict(draft)) == [] and draft["non_derivative_transactions"][0]["transaction_code"].value == "G"
 
 
 def test_a_conversions_rows_with_different_codes_fail_a_check_no_filing_fails():
