@@ -327,7 +327,9 @@ def _build_grid(lay: Layout, table, caption: Hit) -> Grid | None:
     rows, stray = build_rows(flow, bands_by_page, body, ruled=True)
     end = body_bottom if body_bottom != float("inf") else max((t.bottom for t in body), default=hdr.bottom)
     first = bands_by_page[min(bands_by_page)] if bands_by_page else hdr.bands
-    return Grid(table, caption, hdr.bottom, end, first, rows, hdr.ids, stray)
+    # an empty table's header ends the tables: not below the next heading, which OCR's tall word
+    # boxes of the header's last line reach into ("Explanation of Responses" right under Table II)
+    return Grid(table, caption, min(hdr.bottom, limit), end, first, rows, hdr.ids, stray)
 
 
 def _continuation_headers(lay: Layout, table, first: Header, body: list[Tok], limit: float

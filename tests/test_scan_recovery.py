@@ -155,6 +155,17 @@ def test_a_misread_header_label_does_not_swallow_the_first_row():
     assert float(rows[0]["shares"]) == float(truth[0]["shares"]) == 78667
 
 
+def test_notes_right_under_an_empty_table_are_read():
+    """Table II is empty and "Explanation of Responses:" is printed right under its header. At
+    150 dpi OCR boxes the header's last line ~3 pt into the heading's line, so the tables were
+    taken to end below the heading: no footnote was read, and the row's mark (1) resolved to
+    nothing."""
+    got, want = _record("springload-0003", "scan-150.pdf"), _truth("springload-0003")
+    assert want["derivative_transactions"] == [] and len(want["footnotes"]) == 1
+    assert [f["id"] for f in got["footnotes"]] == ["1"]
+    assert got["footnotes"][0]["text"].startswith("These shares were issued to Mr. Galligan pursuant to a Director")
+
+
 def test_a_garbled_footnote_line_is_read_again_alone():
     """The page's reading of note 15 dropped half of two words ("The Class B C Stock is ¢ ible
     into"); read again alone from the page image, the line is whole. Its neighbours, read well
