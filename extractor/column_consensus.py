@@ -51,7 +51,7 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
                         and (_same_words(text, t) or _junk_after(text, t) or _cut_short(text, t)
-                             or _head_lost(text, t)
+                             or _head_lost(text, t) or _reference_garbled(text, t, _word_confs(c))
                              or _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c)))),
                        default=None)
             if best is not None:
@@ -109,6 +109,29 @@ def _head_lost(read: str, other: str) -> bool:
     head = len(other) - len(read)
     return 1 <= head <= HEAD_LOST and read == other[head:] and head < len(first) and first[:head].isalpha() \
         and bool(rest)
+
+
+_REFERENCE = re.compile(r"^See (?:Footnotes?|footnotes?|FOOTNOTES?|Remarks|remarks|REMARKS)$")
+
+
+def _reference_garbled(read: str, other: str, confs: list[float] | None) -> bool:
+    """A reference the others read whole ("See Footnotes"), of which the cell kept "See" and OCR
+    garbled the rest past matching ("See Soeeueae eran", "See @) Fooumee"): a title or nature
+    that starts "See" refers to a note (354 of the corpus's 358 are "See Footnote(s)" in one case
+    or another; the rest "See footnote.", "See Footnote 2." and a "See Foonotes"), and a column's
+    references read alike. Every word after "See" is the reference's word itself or
+    doubtful: no English word, read with less than DOUBT_CONF, or a scrap (_JUNK_WORD: "i", "@)";
+    not a number, "See Footnote 2", nor a name's ending, "II", "A")."""
+    words = read.split()
+    if not _REFERENCE.match(other) or len(words) < 2 or words[0] != "See":
+        return False
+    target = other.split()[1].lower()
+    rest = [(w, None if confs is None else confs[k]) for k, w in enumerate(words) if k]
+    if any(ch.isdigit() for w, _c in rest for ch in w):
+        return False
+    junk = [w for w, c in rest if w.lower() != target
+            and (_doubtful(w) or _JUNK_WORD.match(w) or (c is not None and c < DOUBT_CONF))]
+    return bool(junk) and len(junk) + sum(w.lower() == target for w, _c in rest) == len(rest)
 
 
 def _close(read: str, other: str) -> bool:

@@ -360,3 +360,35 @@ def test_a_title_whose_first_letters_ocr_lost_takes_them_back(read, fixed):
     d = _draft(titles=("Class A Common Stock", "Class A Common Stock", "Class A Common Stock", read))
     got = _fixed(d).get("non_derivative_transactions[3].security_title")
     assert got == fixed
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("See Soeeueae eran", "See Footnotes"),     # every word after "See" garbled past any ratio
+    ("See @) Fooumee", "See Footnotes"),
+    ("See i footnotes", "See Footnotes"),       # a scrap of a mark before the reference's word
+    ("See Footnote 2.", None),                  # a number is no scrap: another note is meant
+    ("See Trust", None),                        # a clean English word stays
+    ("By Soeeueae eran", None),                 # only a reference: "By" names an owner of its own
+])
+def test_a_reference_garbled_after_its_see_takes_the_one_its_column_reads(read, fixed):
+    """At 150 dpi "See Footnotes" read "See Soeeueae eran": too far from the text its column
+    reads alike for the character ratio or the shared words, so it stayed junk."""
+    d = _draft("See Footnotes", "See Footnotes", "See Footnotes", read)
+    assert _fixed(d).get("non_derivative_transactions[3].nature_of_ownership") == fixed
+
+
+def test_no_filed_title_or_nature_is_a_garbled_reference_of_another_in_its_column():
+    import json
+    from pathlib import Path
+    from extractor.column_consensus import GROUPS, _reference_garbled
+    from extractor.validate import ROW_SECTIONS
+    root = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    pairs, references = [], 0
+    for f in sorted(root.glob("**/truth.json")):
+        rec = json.loads(f.read_text())
+        rec = rec.get("record", rec)
+        for group in GROUPS:
+            column = {r[k] for sec in ROW_SECTIONS for r in rec.get(sec) or [] for k in group if r.get(k)}
+            references += sum(t.startswith("See ") for t in column)
+            pairs += [(f.parent.name, a, b) for a in column for b in column if a != b and _reference_garbled(a, b, None)]
+    assert references > 50 and pairs == []
