@@ -49,6 +49,7 @@ REPAIRABLE = ("number", "money", "date", "code", "ad_code", "ownership_form", "f
 MAX_COST = 1.5             # dearest reading a live cross-check may confirm
 UNCHECKED_MAX_COST = 0.8   # dearest reading taken on its type alone
 MARGIN = 0.4               # ... and how far ahead of the next reading it must be
+UNPADDED_COST = 0.1        # a date reading without the form's leading zeros, as dear as this more
 ROLL_MAX_COST = 1.0        # a value that parsed is changed by one edit at most this dear
 _PATH = re.compile(r"^(?:(\w+)\[(\d+)\]\.)?(\w+)$")
 
@@ -817,8 +818,9 @@ def _is_target(path: str, c: Cand) -> bool:
 
 def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] | None:
     """The reading of an unparsed cell to take and whether a live check confirms it, else None."""
-    found = [r for r in candidates(c.text, c.kind, max_cost=MAX_COST, limit=24)
-             if not r.marks or "[" in path]          # marks are kept for table cells only
+    cost = lambda r: r.cost + (UNPADDED_COST if c.kind == "date" and not _PADDED_DATE.match(r.text) else 0.0)
+    found = sorted((r for r in candidates(c.text, c.kind, max_cost=MAX_COST, limit=24)
+                    if not r.marks or "[" in path), key=cost)       # marks are kept for table cells only
     if not found:
         return None
     mark = candidates(c.text, "mark", max_cost=MAX_COST, limit=1)
@@ -827,14 +829,17 @@ def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] 
     live = any(_new(rec, path, v, (), current) for v in _sentinels(c.kind, found[0].value))
     if live:
         ok = [r for r in found if not _new(rec, path, r.value, r.marks, current) and _checked(path, c.kind, r.value)]
-        if not ok or (len(ok) > 1 and ok[1].cost <= ok[0].cost + 1e-9):
+        if not ok or (len(ok) > 1 and cost(ok[1]) <= cost(ok[0]) + 1e-9):
             return None                   # nothing fits, or two readings fit equally well
         # a code read out of letters ("pe" -> E, dropping the p): the (A)/(D) beside it rules out
         # the codes of the other side only, not the others of its own ("J" was filed)
         return ok[0], not (c.kind == "code" and any(_DROPPED_LETTER.match(e) for e in ok[0].edits))
     best = found[0]
-    runner_up = next((r.cost for r in found[1:] if str(r.value) != str(best.value)), None)
-    if best.cost > UNCHECKED_MAX_COST or (runner_up is not None and runner_up < best.cost + MARGIN):
+    runner_up = next((cost(r) for r in found[1:] if str(r.value) != str(best.value)), None)
+    # eight digits where a date stands are MMDDYYYY with both slashes lost: no other reading keeps
+    # every digit in the form's padded shape
+    slashes_lost = c.kind == "date" and _EIGHT_DIGITS.match(c.text.strip()) is not None and _PADDED_DATE.match(best.text)
+    if not slashes_lost and (best.cost > UNCHECKED_MAX_COST or (runner_up is not None and runner_up < cost(best) + MARGIN)):
         return None
     if not _one_word(c.text, c.kind, best) or not _keeps_what_was_read(c.text, c.kind, best):
         return None
@@ -844,6 +849,11 @@ def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] 
 
 
 _DROPPED_LETTER = re.compile(r"^dropped '[A-Za-z]'$")
+# the form prints its dates MM/DD/YYYY with leading zeros: "12122025" with its slashes lost is
+# 12/12/2025 before 12/2/2025 with a "1" taken for a slash (OCR may still have lost a leading
+# zero: "2012023" is 02/01/2023)
+_PADDED_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}(?:\(|$)")
+_EIGHT_DIGITS = re.compile(r"^\d{8}$")
 
 
 def _checked(path: str, kind: str, value) -> bool:

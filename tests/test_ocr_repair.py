@@ -690,3 +690,24 @@ def test_a_conversions_rows_with_different_prices_fail_a_check_no_filing_fails()
     for f in sorted(corpus.glob("**/truth.json")):
         t = json.loads(f.read_text())
         assert not [i for i in validate_record(t.get("record", t)) if i.code == "exercise_prices_differ"], f
+
+
+@pytest.mark.parametrize("read, value", [
+    ("12122025", "2025-12-12"),     # both slashes lost: not 12/2/2025, a "1" taken for a slash
+    ("12102027", "2027-12-10"),
+    ("2012023", None),              # seven digits: a slash or a digit lost, no check-free reading
+    ("12120026", None),             # no year the form can hold
+    ("121220256", None),            # nine digits: a digit too many, which one is not known
+])
+def test_a_date_read_without_its_slashes_is_the_forms_padded_date(read, value):
+    """rsecbuy-0242 at 150 dpi: expiration dates read "12122025"; the unpadded reading tied with
+    the padded one, so no check-free repair was taken. The form prints MM/DD/YYYY with leading
+    zeros, so eight digits are that date."""
+    from extractor.candidate import Cand
+    from extractor.output import LISTS, SCALARS
+    row = {"expiration_date": Cand(None, text=read, kind="date")}
+    draft = {**{k: Cand(None) for k in SCALARS}, **{k: [] for k in LISTS}, "document_type": Cand("4"),
+             "issuer": {"name": Cand(None), "trading_symbol": Cand(None)}, "remarks": Cand(None), "signatures": [],
+             "derivative_transactions": [row]}
+    repair_ocr(draft)
+    assert row["expiration_date"].value == value
