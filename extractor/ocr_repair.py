@@ -33,6 +33,7 @@ from typing import Callable
 
 import regex as re
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .candidate import Cand
 from .column_consensus import column_consensus, column_marks, note_consensus
@@ -76,6 +77,7 @@ def repair_ocr(draft: dict) -> list[Issue]:
             targets.pop(p)
         for p in [p for p, ch in choices.items() if ch is None]:
             targets.pop(p, None)
+    out += _dates_by_document(draft)
     out += _codes_by_exercise(draft, rec)
     out += _repair_roll_forward(draft, rec)
     out += _period_from_transactions(draft)
@@ -267,6 +269,7 @@ MONEY_FIELDS = ("price_per_share", "conversion_or_exercise_price")
 _DOLLAR_ZERO = re.compile(r"^[538Ss]0$")
 CARE_OF_RATIO = 75        # a word of a "C/O" line this close to the issuer's is it, garbled (_care_of_issuer)
 STATE_FIT = 0.7           # a state taken from its ZIP code (_state_by_zip)
+DOC_DATE_FIT = 0.7        # a garbled date taken as one the filing prints elsewhere (_dates_by_document)
 PERIOD_FIT = 0.6          # box 3 taken from the earliest transaction date (_period_from_transactions)
 
 # (what, pattern, the repaired text of a match or None where the match stands)
@@ -610,6 +613,33 @@ def _period_from_transactions(draft: dict) -> list[Issue]:
     c.value = min(dates)
     return [_repaired(c, "period_of_report", f"box 3 unreadable ({was!r}): the earliest transaction date",
                       f"box 3 read as {was!r}; taken as the earliest transaction date, {c.value}", fit=PERIOD_FIT)]
+
+
+def _dates_by_document(draft: dict) -> list[Issue]:
+    """A date read past any reading ("02772023", "92/01/2023": a slash read as a digit, a digit
+    as another) that is one digit from exactly one date the filing prints and OCR read whole
+    elsewhere is that date: a filing's dates repeat (box 3 is its earliest transaction date, a
+    conversion is dated alike on both tables, a grant's rows share their dates). Its digits are
+    compared with the other's MMDDYYYY, at a fit of DOC_DATE_FIT."""
+    dates = [(p, c) for p, c in leaves(draft) if c.kind == "date"]
+    known: dict[str, str] = {}
+    for _p, c in dates:
+        if c.value and not any(n.startswith(REPAIR_NOTE) for n in c.notes):
+            y, m, d = str(c.value).split("-")
+            known[m + d + y] = str(c.value)
+    out = []
+    for p, c in dates:
+        digits = re.sub(r"[/\s]", "", c.text or "")
+        if c.value is not None or not digits.isdigit() or not 7 <= len(digits) <= 9:
+            continue
+        near = {v for k, v in known.items() if Levenshtein.distance(digits, k, score_cutoff=1) <= 1}
+        if len(near) != 1:
+            continue
+        c.value, c.fit = near.pop(), DOC_DATE_FIT        # (an unparsed cell's fit is 0)
+        out.append(_repaired(c, p, f"{c.text!r}: one digit from {c.value}, which the filing prints elsewhere",
+                             f"date read as {c.text!r}; taken as {c.value}, printed elsewhere in the filing, "
+                             f"one digit away", fit=DOC_DATE_FIT))
+    return out
 
 
 def _state_by_zip(draft: dict) -> list[Issue]:

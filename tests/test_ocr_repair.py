@@ -711,3 +711,30 @@ def test_a_date_read_without_its_slashes_is_the_forms_padded_date(read, value):
              "derivative_transactions": [row]}
     repair_ocr(draft)
     assert row["expiration_date"].value == value
+
+
+@pytest.mark.parametrize("read, value", [
+    ("02772023", "2023-02-17"),     # "/1" read as a "7": one digit from box 3's date
+    ("92/01/2023", "2023-02-01"),   # a "0" read as a "9": one digit from another row's date
+    ("0272023", "2023-02-17"),      # a digit lost with both slashes
+    ("02772024", None),             # two digits from every date printed
+    ("0201x023", None),             # not digits: no such comparison
+])
+def test_a_garbled_date_one_digit_from_a_date_the_filing_prints_is_that_date(read, value):
+    """rsecbuy-0242 at 150 dpi: Table II's transaction dates read "02772023" and "0272023", past
+    any reading, beside box 3's 02/17/2023. A filing's dates repeat, so a garbled one a digit from
+    exactly one of them is it (flagged, with a lowered fit); further, or near two, it stays null."""
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import DOC_DATE_FIT, _dates_by_document
+    from extractor.output import LISTS, SCALARS
+    row = {"transaction_date": Cand(None, text=read, kind="date")}
+    draft = {**{k: Cand(None) for k in SCALARS}, **{k: [] for k in LISTS}, "document_type": Cand("4"),
+             "issuer": {"name": Cand(None), "trading_symbol": Cand(None)}, "remarks": Cand(None), "signatures": [],
+             "period_of_report": Cand("2023-02-17", text="02/17/2023", kind="date"),
+             "non_derivative_transactions": [{"transaction_date": Cand("2023-02-01", text="02/01/2023", kind="date")}],
+             "derivative_transactions": [row]}
+    issues = _dates_by_document(draft)
+    assert row["transaction_date"].value == value
+    assert [i.path for i in issues] == (["derivative_transactions[0].transaction_date"] if value else [])
+    if value:
+        assert row["transaction_date"].fit == DOC_DATE_FIT
