@@ -33,9 +33,10 @@ RULE_LINE_MEAN_CONF = 0.3    # ... and this sure on average is what OCR made of 
 REST_MIN_CONF = 0.5          # a word OCR was less sure of is no rest of a wrapped city ("Reet" for "(Street)")
 DROPPED_STRUCTURE = 0.3      # the structure evidence of a part left empty where such a line was dropped
 _CITY_LINE = re.compile(r"^(?P<city>.+?),\s*(?P<state>[A-Z][A-Z0-9])(?:\s+(?P<zip>[\w-]+(?:\s[\w]{3})?))?$")
-_FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.)(.*)$")
+# (a number's group or decimals after it, "100,000 exercisable", is no note's number)
+_FOOTNOTE_START = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})\.(?!\d))(.*)$")
 # OCR reads a note's "4." as "4," now and then: taken only as the next number in sequence
-_FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,])(.*)$")
+_FOOTNOTE_START_OCR = re.compile(r"^(?:\((\d{1,3})\)|(\d{1,3})[.,](?!\d))(.*)$")
 OCR_NOTE_SKIP = 3     # how many unreadable note numbers a scan's sequence may pass over
 # words that make an owner's name a company's, whose number is its own ("Partners Fund 3 LP")
 COMPANY_WORDS = frozenset({"inc", "corp", "ltd", "bros", "assoc", "intl", "mgmt", "lp", "llc", "llp", "co", "fund",
@@ -618,6 +619,11 @@ def _footnotes(lay: Layout, sig_top: float) -> list[dict]:
             notes[-1][1].append(ln)
         else:
             before.append(ln)
+    if not notes and before and before[0][0].word.conf < 1.0:
+        # not one note's number read (small print at the margin lost): the notes as the lines
+        # run, one starting after each line that ends a sentence, to be reviewed
+        ends = sum(1 for ln in before[:-1] if ln and ln[-1].text.endswith("."))
+        notes = _split_unnumbered(("1", before, 0.5), 1, ends + 2)
     out = []
     for fid, note_lines, sure in notes:
         body = [t for ln in note_lines for t in ln]

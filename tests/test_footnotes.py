@@ -39,6 +39,27 @@ def test_a_note_whose_number_ocr_garbled_does_not_swallow_the_rest(monkeypatch, 
     assert sure["footnotes[1].id"] < sure["footnotes[2].id"]          # the guessed split is less sure
 
 
+def test_notes_none_of_whose_numbers_ocr_read_are_split_at_sentence_ends(monkeypatch, tmp_path):
+    """A Form 5 sim at 200 dpi lost every note's small "1." at the margin: the notes' lines were
+    never started, and all of them were lost (and the first line "100,000 exercisable ..." was
+    taken for note 100). A line after one that ends a sentence starts the next note, in order,
+    each to be reviewed; a number's thousands group is no note number."""
+    clean = extract(str(SAMPLE)).record.footnotes
+    head, notes = SAMPLE.read_text().split("Explanation of Responses:\n")
+    for k in ("1", "2", "3"):
+        line = next(ln for ln in notes.splitlines() if ln.startswith(f"{k}. "))
+        notes = notes.replace(line, line[3:] if k != "3" else "100,000 " + line[3:])
+    text = head + "Explanation of Responses:\n" + notes
+    monkeypatch.setattr(api, "load_document", _as_ocr)
+    got = extract(str(tmp_path / "unnumbered.layout.txt"), data=text.encode())
+    assert [f.id for f in got.record.footnotes] == ["1", "2", "3"]
+    assert [f.text for f in got.record.footnotes] == [clean[0].text, clean[1].text, "100,000 " + clean[2].text]
+    numbered = extract(str(tmp_path / "numbered.layout.txt"), data=SAMPLE.read_bytes())
+    sure = {f.path: f.confidence for f in got.fields}
+    read = {f.path: f.confidence for f in numbered.fields}
+    assert all(sure[f"footnotes[{i}].text"] < read[f"footnotes[{i}].text"] for i in range(3))   # guessed
+
+
 @pytest.mark.parametrize("ids, flagged", [
     (["100"], ["100"]),              # "1" read as "100" from the note's text: no record numbers its notes so
     (["1", "20", "3"], ["20"]),
