@@ -201,6 +201,10 @@ _DOUBLE_COMMA = re.compile(r"(?<=\w),,")
 # I! L.P.", "(it)" for "(ii)"; none of these shapes is in the corpus's footnotes)
 _ROMAN_IV = re.compile(r"(?<![\w\[])[\[1l|]V(?!\w)")
 _ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)|(?<!\w)I[l1|](?!\w)")
+# "Table I" with its I read as a bar ("limitation in Table |, this is"; no text of the corpus has one)
+_TABLE_ONE = re.compile(r"(?<=\bTable )\|(?=[\s,.;:)]|$)")
+# "by" read "bv" ("Lora Blum, bv power of attorney"): no word, and in no text of the corpus's truth
+_BY = re.compile(r"(?<![\w.])bv(?![\w.])")
 # a company's "Inc." after its comma is capitalized (", Inc." 477 times in the corpus, ", inc." never),
 # and a parenthesis opens one quote, not two ('(""Opco LP")')
 _LOWER_INC = re.compile(r"(?<=, )inc\.")
@@ -288,6 +292,7 @@ SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("dust", _SIGNATURE_DUST, lambda m: ""),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
     ("attorney-in-fact", _ATTORNEY_IN_FACT, _attorney_in_fact),
+    ("letter", _BY, lambda m: "by"),
     LLC_RULE, LP_RULE,
 )
 SPLIT_LETTER: TextRule = ("space", _SPLIT_LETTER,
@@ -316,6 +321,8 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("period", _DOUBLE_COMMA, lambda m: ".,"),
     ("roman numeral", _ROMAN_IV, lambda m: "IV"),
     ("roman numeral", _ROMAN_II, lambda m: "II"),
+    ("roman numeral", _TABLE_ONE, lambda m: "I"),
+    ("letter", _BY, lambda m: "by"),
     ("capital", _LOWER_INC, lambda m: "Inc."),
     ("quote", _DOUBLE_QUOTE, lambda m: '("'),
     ("roman numeral", _ROMAN_ITEM, lambda m: "(" + re.sub(r"[ltj|!\\]", "i", m.group(1)) + ")"),

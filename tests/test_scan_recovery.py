@@ -305,6 +305,10 @@ def test_mark_remains_at_a_word_end(word, before, kept):
     ("Snapper Merger Sub Il, LLC", "Snapper Merger Sub II, LLC"),
     ("any security holder of Tesla, inc. or the staff", "any security holder of Tesla, Inc. or the staff"),
     ('Operating Partnership, LP (""Opco LP")', 'Operating Partnership, LP ("Opco LP")'),
+    ("a 30 line item limitation in Table |, this is", "a 30 line item limitation in Table I, this is"),
+    ("reported in Table | and Table II", "reported in Table I and Table II"),
+    ("/s/ Lora Blum, bv power of attorney", "/s/ Lora Blum, by power of attorney"),
+    ("Deutsche Telekom Holding B.V.; /s/ Jan", "Deutsche Telekom Holding B.V.; /s/ Jan"),   # a company's suffix
 ])
 def test_a_period_and_a_comma_swapped_in_running_text(read, fixed):
     """Footnotes read at 150-300 dpi swap "." and "," where the corpus's 1,525 footnotes never
