@@ -880,16 +880,20 @@ def _choose(rec: dict, path: str, c: Cand, current: set) -> tuple[Repair, bool] 
         return ok[0], not (c.kind == "code" and any(_DROPPED_LETTER.match(e) for e in ok[0].edits))
     best = found[0]
     runner_up = next((cost(r) for r in found[1:] if str(r.value) != str(best.value)), None)
-    # eight digits where a date stands are MMDDYYYY with both slashes lost: no other reading keeps
-    # every digit in the form's padded shape
-    slashes_lost = c.kind == "date" and _EIGHT_DIGITS.match(c.text.strip()) is not None and _PADDED_DATE.match(best.text)
-    if not slashes_lost and (best.cost > UNCHECKED_MAX_COST or (runner_up is not None and runner_up < cost(best) + MARGIN)):
+    unsure = best.cost > UNCHECKED_MAX_COST or (runner_up is not None and runner_up < cost(best) + MARGIN)
+    if unsure and not _slashes_lost(c, best):
         return None
     if not _one_word(c.text, c.kind, best) or not _keeps_what_was_read(c.text, c.kind, best):
         return None
     if _new(rec, path, best.value, best.marks, current):
         return None
     return best, False
+
+
+def _slashes_lost(c: Cand, best: Repair) -> bool:
+    """Eight digits where a date stands are MMDDYYYY with both slashes lost: no other reading
+    keeps every digit in the form's padded shape."""
+    return c.kind == "date" and _EIGHT_DIGITS.match(c.text.strip()) is not None and bool(_PADDED_DATE.match(best.text))
 
 
 _DROPPED_LETTER = re.compile(r"^dropped '[A-Za-z]'$")
