@@ -47,12 +47,12 @@ def column_consensus(draft: dict) -> list[tuple[str, Cand, str, str]]:
         chosen: dict[str, str] = {}
         found = []
         for path, c in cells:
-            text = c.value
+            text, confs = c.value, _word_confs(c)
             best = max(((counts[t], fuzz.ratio(text, t), t) for t in counts
                         if t != text and counts[t] >= CONSENSUS_MIN and counts[t] > counts[text]
                         and (_same_words(text, t) or _junk_after(text, t) or _cut_short(text, t)
-                             or _head_lost(text, t) or _reference_garbled(text, t, _word_confs(c))
-                             or _close(text, t) and _only_doubtful_words_change(text, t, _word_confs(c)))),
+                             or _head_lost(text, t) or _reference_garbled(text, t, confs)
+                             or _close(text, t) and _only_doubtful_words_change(text, t, confs))),
                        default=None)
             if best is not None:
                 found.append((path, c, text, best[2]))

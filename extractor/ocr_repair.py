@@ -203,8 +203,6 @@ _ROMAN_IV = re.compile(r"(?<![\w\[])[\[1l|]V(?!\w)")
 _ROMAN_II = re.compile(r"(?<!\w)I!(?=\s)|(?<!\w)I[l1|](?!\w)")
 # "Table I" with its I read as a bar ("limitation in Table |, this is"; no text of the corpus has one)
 _TABLE_ONE = re.compile(r"(?<=\bTable )\|(?=[\s,.;:)]|$)")
-# "by" read "bv" ("Lora Blum, bv power of attorney"): no word, and in no text of the corpus's truth
-_BY = re.compile(r"(?<![\w.])bv(?![\w.])")
 # a company's "Inc." after its comma is capitalized (", Inc." 477 times in the corpus, ", inc." never),
 # and a parenthesis opens one quote, not two ('(""Opco LP")')
 _LOWER_INC = re.compile(r"(?<=, )inc\.")
@@ -285,6 +283,8 @@ LLC_RULE: TextRule = ("letter", re.compile(r"\bLLG\b"), lambda m: "LLC")
 # semicolon or parenthesis (an initial, "T.P. Smith", has a name after it). Without its last
 # period ("Antara Capital 1.P") it may as well be "LP" with a speck, and stands.
 LP_RULE: TextRule = ("letter", re.compile(r"(?<=\w,? )[1Il|T]\.{1,2}P\.(?=$|[,;)])"), lambda m: "L.P.")
+# "by" read "bv" ("Lora Blum, bv power of attorney"): no word, and in no text of the corpus's truth
+BY_RULE: TextRule = ("letter", re.compile(r"(?<![\w.])bv(?![\w.])"), lambda m: "by")
 SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("conformed signature", _CONFORMED, lambda m: None if m.group(0) == "/s/" else "/s/"),
     ("comma", _NAME_PERIOD, lambda m: _comma_for_period(m.group(1))),
@@ -292,7 +292,7 @@ SIGNATURE_RULES: tuple[TextRule, ...] = (
     ("dust", _SIGNATURE_DUST, lambda m: ""),
     ("final comma", _SIGNATURE_END, lambda m: m.group(1) + ("." if m.group(1).lower() in ABBREVIATIONS else "")),
     ("attorney-in-fact", _ATTORNEY_IN_FACT, _attorney_in_fact),
-    ("letter", _BY, lambda m: "by"),
+    BY_RULE,
     LLC_RULE, LP_RULE,
 )
 SPLIT_LETTER: TextRule = ("space", _SPLIT_LETTER,
@@ -322,7 +322,7 @@ PROSE_RULES: tuple[TextRule, ...] = (
     ("roman numeral", _ROMAN_IV, lambda m: "IV"),
     ("roman numeral", _ROMAN_II, lambda m: "II"),
     ("roman numeral", _TABLE_ONE, lambda m: "I"),
-    ("letter", _BY, lambda m: "by"),
+    BY_RULE,
     ("capital", _LOWER_INC, lambda m: "Inc."),
     ("quote", _DOUBLE_QUOTE, lambda m: '("'),
     ("roman numeral", _ROMAN_ITEM, lambda m: "(" + re.sub(r"[ltj|!\\]", "i", m.group(1)) + ")"),
