@@ -158,8 +158,9 @@ def _only_doubtful_words_change(read: str, other: str, confs: list[float] | None
         mine, theirs = a[i1:i2], b[j1:j2]
         if not mine:
             return False                # a word the cell lacks may be lost, or the text another one
-        if any(_short(w) for w in mine) and any(_short(w) for w in theirs):
+        if any(_short(w) and _alnum(w) for w in mine) and any(_short(w) for w in theirs):
             return False                # "A" for "B", "2" for "3": a class or series, not a misreading
+                                        # (a dash or a stray mark is no class: "By The — Principals")
         if not all(_doubtful(w) or (confs is not None and confs[i1 + k] < DOUBT_CONF) for k, w in enumerate(mine)):
             return False
     return True
@@ -167,6 +168,10 @@ def _only_doubtful_words_change(read: str, other: str, confs: list[float] | None
 
 def _short(word: str) -> bool:
     return len(word.strip(".,;:()")) <= 2
+
+
+def _alnum(word: str) -> bool:
+    return any(ch.isalnum() for ch in word)
 
 
 def _doubtful(word: str) -> bool:

@@ -46,6 +46,17 @@ def test_a_clean_different_text_stays(other):
     assert _fixed(d) == {}
 
 
+def test_a_dash_read_for_words_is_no_class_letter():
+    """"By The — Principals Fund, LP" (datamule-0142 at 300 dpi, Table II): the dash OCR made of
+    "Founders Fund IV" is short, as a class letter is, and "IV" among the words it stands for is
+    short too; it stayed, as if "A" were read for "B". A dash holds no letter or digit."""
+    right = "By The Founders Fund IV Principals Fund, LP"
+    d = _draft(right, right, "By The — Principals Fund, LP")
+    assert _fixed(d) == {"non_derivative_transactions[2].nature_of_ownership": right}
+    # a short word of letters for one is still a class or series, as before
+    assert _fixed(_draft(right, right, "By The B Principals Fund, LP")) == {}
+
+
 def test_one_other_copy_is_no_majority():
     assert _fixed(_draft("By Trust", "By Trust'")) == {}
 
