@@ -157,6 +157,7 @@ def doubts(path: str, ev: dict[str, float], style: str) -> dict[str, float]:
     out[f"novel|{g}|{sk}"] = math.log1p(float(ev.get("novel", 0.0)))   # a ticker is no word; a title's words are
     if g in MARK_GROUPS:
         out[f"unnoted|{g}|{sk}"] = math.log1p(float(ev.get("unnoted", 0.0)))
+        out[f"errors|{g}|{sk}"] = float(ev.get("errors", 0.0))     # a mark that resolves to no note
     return out
 
 

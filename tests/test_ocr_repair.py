@@ -771,3 +771,19 @@ def test_no_filed_title_starts_with_a_class_ocr_cut():
               for r in rec.get("record", rec).get(sec) or [] for k in ("security_title", "underlying_security_title")]
     titles = [t for t in titles if t]
     assert len(titles) > 2000 and not [t for t in titles if TITLE_CLASS[1].search(t)]
+
+
+def test_a_clean_mark_that_resolves_to_no_footnote_needs_review(monkeypatch):
+    """"(20)" for "(10)" in a filing of 12 notes (datamule-0073's scan at 200 dpi): read cleanly,
+    its only doubt is that no note 20 exists. That doubt weighed as any other error put the mark at
+    0.91, past review; a mark that resolves to nothing is weighed on its own (confidence.py)."""
+    case = ROOT / ".." / "shared" / "corpus" / "form4" / "datamule-0073" / "form.md"
+    row = "Class B Common Stock ⁽¹⁰⁾\t⁽¹⁰⁾\t07/28/2017\t\tC\t\t\t45,659"
+    ex = _extract(_damaged(row, row.replace("\t⁽¹⁰⁾\t", "\t⁽²⁰⁾\t"), case.read_text(encoding="utf-8")),
+                  monkeypatch=monkeypatch)
+    path = "derivative_transactions[0].footnote_ids.conversion_or_exercise_price"
+    got = _field(ex, path)
+    assert got.value == ["20"] and [i.code for i in ex.issues if i.path == path] == ["unresolved_footnote_mark"]
+    assert got.confidence < confidence.REVIEW_THRESHOLD
+    assert all(f.confidence >= confidence.REVIEW_THRESHOLD for f in ex.fields
+               if ".footnote_ids." in f.path and f.value and f.path != path)
