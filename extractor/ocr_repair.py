@@ -462,7 +462,9 @@ def _codes_by_exercise(draft: dict, rec: dict) -> list[Issue]:
 def _shares_by_underlying(draft: dict) -> list[Issue]:
     """A derivative row's shares and its underlying shares are the same number in most filings
     (220 of the corpus's 270 rows with both): where they differ and the one's separator read the
-    other way ("2.300" for "2,300") makes them equal, that is the misreading."""
+    other way ("2.300" for "2,300") makes them equal, that is the misreading; and where the one is
+    the other less a digit before its last ("69" beside "569"), OCR lost that digit (a mark read
+    glued adds one at the end, so a last digit more or less is left as read: validate.py flags it)."""
     out = []
     for i, row in enumerate(draft.get("derivative_transactions", [])):
         pair = [row.get("shares"), row.get("underlying_security_shares")]
@@ -470,14 +472,30 @@ def _shares_by_underlying(draft: dict) -> list[Issue]:
             continue
         for c, other, field in ((pair[0], pair[1], "shares"), (pair[1], pair[0], "underlying_security_shares")):
             swapped = parse("number", _swapped(c.text.strip()))
+            path = f"derivative_transactions[{i}].{field}"
             if c.text and swapped.value is not None and swapped.value == Decimal(str(other.value)):
-                path = f"derivative_transactions[{i}].{field}"
                 was, c.value = c.text, swapped.value
                 out.append(_repaired(c, path, f"separator: {was!r} -> {c.value}",
                                      f"{was!r} read as {c.value}: the row's other share count confirms it",
                                      severity="info"))
                 break
+            if c.text and _digit_lost_inside(c.value, other.value):
+                was, c.value = c.text, Decimal(str(other.value))
+                out.append(_repaired(c, path, f"a digit lost: {was!r} -> {c.value}",
+                                     f"{was!r} read as {c.value}: a digit lost, which the row's other share "
+                                     "count has", severity="info"))
+                break
     return out
+
+
+def _digit_lost_inside(read, other) -> bool:
+    """`read` is `other` less one of its digits, not its last (both whole numbers; not a tenth of
+    it, a conversion ratio's: validate._a_digit_apart)."""
+    a, b = _n(read), _n(other)
+    if a is None or b is None or a != a.to_integral_value() or b != b.to_integral_value() or b == 10 * a:
+        return False
+    sa, sb = str(int(a)), str(int(b))
+    return len(sb) == len(sa) + 1 and any(sb[:k] + sb[k + 1:] == sa for k in range(len(sb) - 1))
 
 
 def _prices_by_range(draft: dict) -> list[Issue]:

@@ -280,6 +280,25 @@ def test_a_share_count_read_with_its_separator_swapped_is_checked_by_the_underly
     assert _shares_by_underlying({"derivative_transactions": [row]}) == [] and row["shares"].value == Decimal("2.3")
 
 
+@pytest.mark.parametrize("shares, underlying, fixed", [
+    ("69", "569", "569"),            # rsecbuy-0242 at 200 dpi: the "5" lost, shown at 0.98
+    ("2,415", "24,115", "24115"),    # a digit of a pair
+    ("56", "569", None),             # a last digit more: a mark read glued as often as a digit lost
+    ("230", "2,300", None),          # a tenth: a conversion ratio (validate._a_digit_apart)
+    ("470", "569", None),            # no digit lost
+])
+def test_a_share_count_that_lost_a_digit_the_underlying_has(shares, underlying, fixed):
+    from extractor.candidate import Cand
+    from extractor.ocr_repair import _shares_by_underlying
+    from extractor.values import parse
+    row = {"shares": Cand(parse("number", shares).value, text=shares, kind="number"),
+           "underlying_security_shares": Cand(parse("number", underlying).value, text=underlying, kind="number")}
+    was = row["shares"].value
+    issues = _shares_by_underlying({"derivative_transactions": [row]})
+    assert row["shares"].value == (Decimal(fixed) if fixed else was)
+    assert [i.path for i in issues] == (["derivative_transactions[0].shares"] if fixed else [])
+
+
 def test_a_price_outside_its_footnotes_range_is_read_again_into_it():
     """"$447" beside "prices ranging from $4.40 to $4.55" is "$4.47" with its point lost. A price
     that fits the range read the other way ("$989,520 to $990,060" are hundreds too) stays."""
@@ -821,3 +840,13 @@ def test_no_filed_value_that_breaks_a_roll_forward_is_read_with_a_digit_more():
                 if _lost_digit(row[field], needed):
                     amount.append((f.parent.name, path))
     assert breaks >= 80 and amount == [("rsecbuy-0210", "derivative_transactions[3].shares")]
+
+
+def test_no_filed_share_count_is_its_underlying_less_a_digit():
+    from extractor.ocr_repair import _digit_lost_inside
+    pairs = [(r["shares"], r["underlying_security_shares"])
+             for f in sorted((ROOT / ".." / "shared" / "corpus").glob("**/truth.json"))
+             for r in json.loads(f.read_text(encoding="utf-8")).get("derivative_transactions") or []
+             if r.get("shares") is not None and r.get("underlying_security_shares") is not None]
+    assert len(pairs) > 250
+    assert not [p for p in pairs if _digit_lost_inside(*p) or _digit_lost_inside(*reversed(p))]
