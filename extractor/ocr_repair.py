@@ -494,8 +494,14 @@ def _digit_lost_inside(read, other) -> bool:
     a, b = _n(read), _n(other)
     if a is None or b is None or a != a.to_integral_value() or b != b.to_integral_value() or b == 10 * a:
         return False
-    sa, sb = str(int(a)), str(int(b))
-    return len(sb) == len(sa) + 1 and any(sb[:k] + sb[k + 1:] == sa for k in range(len(sb) - 1))
+    return _digit_lost(str(int(a)), str(int(b)), last=False) is not None
+
+
+def _digit_lost(read: str, whole: str, last: bool = True) -> str | None:
+    """The digit `whole` loses to read as `read` (or its last digit too when `last`), else None."""
+    if len(whole) != len(read) + 1:
+        return None
+    return next((whole[k] for k in range(len(whole) - (0 if last else 1)) if whole[:k] + whole[k + 1:] == read), None)
 
 
 def _prices_by_range(draft: dict) -> list[Issue]:
@@ -1014,11 +1020,9 @@ def _lost_digit(value, needed: Decimal | None) -> list[Repair]:
     digits); as dear as the dearest one-edit confusion the roll-forward may confirm."""
     if _n(value) is None or needed is None or needed <= 0:
         return []
-    read, want = format(_n(value), "f"), format(needed, "f")
-    if len(want) != len(read) + 1 or not any(want[:k] + want[k + 1:] == read for k in range(len(want))):
-        return []
-    lost = next(want[k] for k in range(len(want)) if want[:k] + want[k + 1:] == read)
-    return [Repair(want, needed, (), ROLL_MAX_COST, (f"a digit {lost} lost",))]
+    want = format(needed, "f")
+    lost = _digit_lost(format(_n(value), "f"), want)
+    return [Repair(want, needed, (), ROLL_MAX_COST, (f"a digit {lost} lost",))] if lost and lost.isdigit() else []
 
 
 # ---------------------------------------------------------------------------- trials on the record
