@@ -8,8 +8,10 @@ Dask cannot interrupt a running task, so the time limit is kept here: a task sti
 started there (a task queued behind another is not charged for the wait). A task past its limit
 is recorded as `timeout`, cancelled, and its worker restarted by the worker's nanny, which is what
 actually stops it. A task whose worker dies is retried by the scheduler
-(`distributed.scheduler.allowed-failures`), then submitted once more on its own key (it may only
-have been queued beside the input that killed the worker), and then recorded as `worker_crashed`.
+(`distributed.scheduler.allowed-failures`), then submitted again on its own key, up to RESUBMITS
+times (it may only have been beside the input that killed the worker, or on a worker restarted for
+another's time limit: the bulk test once saw a healthy input die twice), and then recorded as
+`worker_crashed`.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from .work import Job, crash_result, error_result, timeout_result
 REFRESH_WORKERS_S = 10.0     # how often the number of worker threads (the in-flight bound) is re-read
 IN_FLIGHT_PER_THREAD = 2
 RECHECK_QUEUED_S = 1.0
+RESUBMITS = 2                # a task whose worker died is submitted again this many times at most
 WORKER_SATURATION = 1.0      # LocalCluster: tasks a worker holds per thread (see __init__)       # a task found still queued at its deadline is looked up again this much later
 WAIT_FOR_WORKER_S = 120.0
 CONNECT_TIMEOUT_S = 30.0
@@ -51,8 +54,8 @@ class DaskEngine:
             self.name = f"dask at {scheduler}"
         else:
             # worker-saturation 1.0: a worker holds only the task it runs (the next ones wait on the
-            # scheduler), so an input that kills its worker takes no bystander with it; then one
-            # death is enough to fail that task (the engine submits it once more on its own)
+            # scheduler), so an input that kills its worker seldom takes a bystander with it; then
+            # one death is enough to fail that task (the engine submits it again on its own)
             with dask.config.set({"distributed.scheduler.worker-saturation": WORKER_SATURATION,
                                   "distributed.scheduler.allowed-failures": 0}):
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -112,8 +115,8 @@ class DaskEngine:
         if fut.status == "finished":
             return job, fut.result()
         exc = fut.exception() if fut.status == "error" else None
-        if isinstance(exc, KilledWorker) and attempt == 0:
-            self.submit(job, data, attempt=1)          # a bystander of the input that killed its worker?
+        if isinstance(exc, KilledWorker) and attempt < RESUBMITS:
+            self.submit(job, data, attempt=attempt + 1)     # a bystander of what killed its worker?
             return None
         if exc is None or isinstance(exc, KilledWorker):
             return job, crash_result(job, f"dask: {exc or fut.status}")
