@@ -498,10 +498,12 @@ def _digit_lost_inside(read, other) -> bool:
 
 
 def _digit_lost(read: str, whole: str, last: bool = True) -> str | None:
-    """The digit `whole` loses to read as `read` (or its last digit too when `last`), else None."""
+    """The digit `whole` loses to read as `read` (or its last digit too when `last`), else None
+    (a lost point or sign is no lost digit)."""
     if len(whole) != len(read) + 1:
         return None
-    return next((whole[k] for k in range(len(whole) - (0 if last else 1)) if whole[:k] + whole[k + 1:] == read), None)
+    return next((whole[k] for k in range(len(whole) - (0 if last else 1))
+                 if whole[k].isdigit() and whole[:k] + whole[k + 1:] == read), None)
 
 
 def _prices_by_range(draft: dict) -> list[Issue]:
@@ -1008,21 +1010,18 @@ def _roll_needs(rec: dict, issue: Issue) -> dict[str, Decimal]:
 
 
 def _lost_digit_readings(c: Cand, path: str, needed: Decimal | None) -> list[Repair]:
-    """A balance read with a digit fewer than the roll-forward needs. Only a balance: the
-    previous balance anchors it, where an amount is free (of the corpus's 85 roll-forwards that
-    filers broke, the one an added digit would mend is an amount as filed: rsecbuy-0210's 20,000)."""
-    return _lost_digit(c.value, needed) if path.endswith(".shares_owned_following_transaction") else []
-
-
-def _lost_digit(value, needed: Decimal | None) -> list[Repair]:
-    """The value the roll-forward needs, when the cell reads it with one digit fewer ("23,717"
+    """The balance the roll-forward needs, when the cell reads it with one digit fewer ("23,717"
     for 233,717: OCR lost a digit of a long number, a narrow "1" or one of a pair of like
-    digits); as dear as the dearest one-edit confusion the roll-forward may confirm."""
-    if _n(value) is None or needed is None or needed <= 0:
+    digits); as dear as the dearest one-edit confusion the roll-forward may confirm. Only a
+    balance: the previous balance anchors it, where an amount is free (of the corpus's 85
+    roll-forwards that filers broke, the one an added digit would mend is an amount as filed:
+    rsecbuy-0210's 20,000)."""
+    read = _n(c.value)
+    if not path.endswith(".shares_owned_following_transaction") or read is None or needed is None or needed <= 0:
         return []
     want = format(needed, "f")
-    lost = _digit_lost(format(_n(value), "f"), want)
-    return [Repair(want, needed, (), ROLL_MAX_COST, (f"a digit {lost} lost",))] if lost and lost.isdigit() else []
+    lost = _digit_lost(format(read, "f"), want)
+    return [Repair(want, needed, (), ROLL_MAX_COST, (f"a digit {lost} lost",))] if lost else []
 
 
 # ---------------------------------------------------------------------------- trials on the record

@@ -824,7 +824,7 @@ def test_no_filed_value_that_breaks_a_roll_forward_is_read_with_a_digit_more():
     amount of 20,000 that a digit more would make fit (200,000); amounts are therefore never read
     with a digit lost, and no filed balance would be."""
     from extractor.candidate import Cand
-    from extractor.ocr_repair import _lost_digit, _lost_digit_readings, _roll_needs, _slot
+    from extractor.ocr_repair import _digit_lost, _lost_digit_readings, _roll_needs, _slot
     from extractor.validate import _n, validate_record
     breaks, amount = 0, []
     for f in sorted((ROOT / ".." / "shared" / "corpus").glob("**/truth.json")):
@@ -837,7 +837,7 @@ def test_no_filed_value_that_breaks_a_roll_forward_is_read_with_a_digit_more():
                 row, field = _slot(rec, path)
                 c = Cand(_n(row[field]), kind="number")
                 assert _lost_digit_readings(c, path, needed) == [], (f.parent.name, path)
-                if _lost_digit(row[field], needed):
+                if _digit_lost(format(_n(row[field]), "f"), format(needed, "f")):
                     amount.append((f.parent.name, path))
     assert breaks >= 80 and amount == [("rsecbuy-0210", "derivative_transactions[3].shares")]
 
