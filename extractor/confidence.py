@@ -4,7 +4,8 @@ Evidence (each in [0, 1], 1 = no doubt): label match, value-format fit, position
 (how a compound or a wrapped cell was split), OCR word confidence, and the validation issues that
 implicate the field; on OCR'd input also the words of the value found in no dictionary and
 nowhere else in the document ("Puually Dynasty Trust"), and for footnote marks the footnotes no
-cell's mark points to (a mark was likely missed). They are combined in one place, here, by a
+cell's mark points to (a mark was likely missed) and a one-digit mark wider than the document's
+others (a two-digit mark read a digit short). They are combined in one place, here, by a
 logistic model over the field's doubts (each >= 0, 0 = no doubt):
 
     logit P(right) = a(kind of field, input style) - sum_d b_d * doubt_d          (b_d >= 0)
@@ -61,6 +62,12 @@ LOW_DPI = 175               # scans below this resolution have rates of their ow
 ROW_MARKS = "row_marks"     # a table row's marks as a whole (output.row_marks): did a cell's mark go unseen?
 MARK_GROUPS = ("marks", ROW_MARKS)
 _WORD = re.compile(r"\p{L}{2,}")
+_ONE_MARK = re.compile(r"^\((\d{1,3})\)$")
+MIN_MARKS = 3               # one-digit marks a document needs for their usual width to be known ...
+WIDE_FROM, WIDE_SPAN = 1.3, 0.15  # ... and a one-digit mark this many times as wide is doubted, fully
+                                  # at WIDE_FROM + WIDE_SPAN: at 1.45 and over, 19 of 39 are a two-digit
+                                  # mark read short ("(5)" for "(15)") on the corpus and simulated scans,
+                                  # against 1 to 6 in 100 of one-digit marks of the usual width
 
 
 def group_of(path: str) -> str:
@@ -96,6 +103,7 @@ class DocumentWords:
     the record's values (OCR'd input only; empty otherwise) and how many footnotes no mark points to."""
     seen: Counter = field(default_factory=Counter)
     unnoted: int = 0
+    mark_width: float = 0.0      # the median width of the document's one-digit marks (OCR'd input)
 
     @classmethod
     def of(cls, found: list[tuple[str, Cand]], ocr: bool) -> "DocumentWords":
@@ -104,7 +112,18 @@ class DocumentWords:
         notes = {str(c.value).lstrip("F") for p, c in found if p.startswith("footnotes[") and p.endswith(".id")}
         marked = {str(i).lstrip("F") for p, c in found if ".footnote_ids." in p and isinstance(c.value, list)
                   for i in c.value}
-        return cls(seen, len(notes - marked))
+        widths = sorted(t.x1 - t.x0 for p, c in found if ".footnote_ids." in p for t in c.toks
+                        if (m := _ONE_MARK.match(t.text)) and len(m.group(1)) == 1) if ocr else []
+        mark_width = widths[len(widths) // 2] if len(widths) >= MIN_MARKS else 0.0
+        return cls(seen, len(notes - marked), mark_width)
+
+    def wide(self, c: Cand) -> float:
+        """How much wider than the document's one-digit marks the widest one-digit mark of `c` is
+        (0 when no wider): a mark Tesseract read a digit short stays as wide as printed."""
+        if not self.mark_width:
+            return 0.0
+        return max((round((t.x1 - t.x0) / self.mark_width - 1.0, 4) for t in c.toks
+                    if (m := _ONE_MARK.match(t.text)) and len(m.group(1)) == 1), default=0.0)
 
     def novel(self, value) -> int:
         """Words of `value` in no dictionary that the document prints only here (OCR'd input)."""
@@ -134,6 +153,8 @@ def evidence_of(path: str, c: Cand, issues: list[Issue], dpi: float | None = Non
             ev["novel"] = float(novel)
         if doc.unnoted and group_of(path) in MARK_GROUPS:
             ev["unnoted"] = float(doc.unnoted)
+        if group_of(path) == "marks" and (wide := doc.wide(c)) > 0:
+            ev["wide"] = wide
     return {k: round(v, 4) for k, v in ev.items()}
 
 
@@ -158,6 +179,8 @@ def doubts(path: str, ev: dict[str, float], style: str) -> dict[str, float]:
     if g in MARK_GROUPS:
         out[f"unnoted|{g}|{sk}"] = math.log1p(float(ev.get("unnoted", 0.0)))
         out[f"errors|{g}|{sk}"] = float(ev.get("errors", 0.0))     # a mark that resolves to no note
+    if g == "marks" and ev.get("wide"):       # a one-digit mark as wide as two digits
+        out[f"wide|{sk}"] = max(0.0, min(1.0, (1.0 + float(ev["wide"]) - WIDE_FROM) / WIDE_SPAN))
     return out
 
 
