@@ -350,7 +350,7 @@ def ruled_bands(bands: list[Band], rules: list[BBox], top: float, bottom: float)
     which another rendering does not keep: with "3. Transaction Code" and "Code V" unread, the
     amount fell in V, a whole column right of its own. The rules are taken only when they are
     exactly the bands' borders (one more than the bands, or one fewer where the outer ones are not
-    printed); otherwise the header's bands stand."""
+    printed, or as many where one of them is not); otherwise the header's bands stand."""
     xs: list[float] = []
     for x in sorted((r.x0 + r.x1) / 2 for r in rules if r.top < bottom and r.bottom > top):
         if not xs or x - xs[-1] > RULE_SAME_PT:
@@ -359,6 +359,16 @@ def ruled_bands(bands: list[Band], rules: list[BBox], top: float, bottom: float)
         inner = xs[1:-1]
     elif len(xs) == len(bands) - 1:
         inner = xs
+    elif len(xs) == len(bands) >= 3:
+        # one outer border not found (or not printed): the inner rules are the others, on the
+        # side where they lie nearer the header's borders, and most of them near (an inner border
+        # not found instead shifts the borders past it by a column)
+        edges = [b.x0 for b in bands[1:]]
+        off = lambda c: sorted(abs(x - e) for x, e in zip(c, edges))
+        inner = min((xs[1:], xs[:-1]), key=lambda c: sum(off(c)))
+        widths = sorted(b.x1 - b.x0 for b in bands[1:-1])
+        if off(inner)[len(edges) // 2] > 0.5 * widths[len(widths) // 2]:
+            return bands
     else:
         return bands
     last = len(bands) - 1

@@ -1435,3 +1435,32 @@ def test_a_one_digit_mark_of_the_usual_width_keeps_its_confidence():
         conf[p] = (ev.get("wide", 0.0), confidence(p, c, ev, "scan"))
     assert conf[path][0] == pytest.approx(8.6 / 5.8 - 1, abs=1e-3)
     assert all(w == 0.0 and c >= 0.9 and c - conf[path][1] > 0.05 for p, (w, c) in conf.items() if p != path)
+
+
+def test_table_ii_takes_its_ruled_columns_when_one_outer_border_is_not_found():
+    """rsecbuy-0600's scan at 150 dpi: Table II's code and amount labels are unread, so the header
+    placed those columns by the template's usual widths, and the disposed amount 4,879,999 fell in
+    Date Exercisable and the code D in V. The rules give all 15 inner borders, but with the table's
+    right border not found there were as many rules as columns, and they were not used."""
+    got = _record("rsecbuy-0600", "scan-150.pdf")["derivative_transactions"][0]
+    want = _truth("rsecbuy-0600")["derivative_transactions"][0]
+    assert (want["transaction_code"], want["shares"], want["acquired_disposed_code"]) == ("D", 4879999, "D")
+    assert got["transaction_code"] == "D" and got["acquired_disposed_code"] == "D"
+    assert Decimal(got["shares"]) == 4879999 and got["exercise_date"] is None
+
+
+def test_ruled_bands_know_which_outer_border_is_missing():
+    from extractor.geometry import BBox
+    from extractor.grid import Band, ruled_bands
+    from extractor.templates import Leaf
+    leaf = lambda n: Leaf(str(n), None, ("x",), "shares", "number", False, False, {})
+    # the header's borders, each a little off the printed ones at 100, 200, 300
+    bands = [Band(leaf(n), x0, x1, None, 0.3)
+             for n, (x0, x1) in enumerate(((-1e9, 95.0), (95.0, 210.0), (210.0, 290.0), (290.0, 1e9)))]
+    rule = lambda x: BBox(x - 0.5, 0.0, x + 0.5, 100.0)
+    for printed in ([0.0, 100.0, 200.0, 300.0], [100.0, 200.0, 300.0, 400.0]):   # no right / no left border
+        got = ruled_bands(bands, [rule(x) for x in printed], 10.0, 90.0)
+        assert [b.x0 for b in got[1:]] == [100.0, 200.0, 300.0], printed
+    # as many rules as columns, but one inner border missing: not the table's borders
+    assert ruled_bands(bands, [rule(x) for x in (0.0, 100.0, 300.0, 400.0)], 10.0, 90.0) == bands
+
