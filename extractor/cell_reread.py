@@ -252,8 +252,11 @@ def _reread_cell(api, lay: Layout, page: Page, band: Band, row: Row, below: floa
         got = ("I", STROKE_CONF)    # a lone upright stroke, which the LSTM reads as nothing at 150 dpi
     text, conf = got
     before = " ".join(t.text for t in value)
-    if value and looks_like(kind, before) and (text == before or conf < OVERRIDE_CONF):
-        return 0                            # a first reading that parses gives way only to a sure one
+    if value and looks_like(kind, before) and (text == before or conf < OVERRIDE_CONF or _lost_leading_digits(text, before)):
+        # a first reading that parses gives way only to a sure one, and not to one that has only
+        # its last digits ("00" for "2,300", "69" for "569": the crop lost glyphs at its left rule;
+        # a first reading with digits more at the end or inside is mostly a mark read glued)
+        return 0
     if kind == "money" and value and not any(ch.isdigit() for ch in before) and conf < DIGITLESS_CONF:
         # a price cell first read without a digit ("-WAS", "Mea"): what stands there is mostly a
         # cluster of marks ("(1)(2)(3)" over two lines, the price told in footnotes), which an
@@ -288,6 +291,12 @@ def _reread_text(api, img, box_pt: BBox, page: Page, band: Band, row: Row, value
              if f"({i})" not in {t.text for t in marks}]
     _replace(row, band, value, marks + extra, text, got[1], box_pt, page.number, off)
     return 1
+
+
+def _lost_leading_digits(text: str, before: str) -> bool:
+    """`text`'s digits are the last of `before`'s, fewer."""
+    a, b = "".join(filter(str.isdigit, text)), "".join(filter(str.isdigit, before))
+    return len(a) < len(b) and b.endswith(a)
 
 
 def _room_below(value: list[Tok], top: float, bottom: float, em: float) -> bool:

@@ -1464,3 +1464,18 @@ def test_ruled_bands_know_which_outer_border_is_missing():
     # as many rules as columns, but one inner border missing: not the table's borders
     assert ruled_bands(bands, [rule(x) for x in (0.0, 100.0, 300.0, 400.0)], 10.0, 90.0) == bands
 
+
+def test_a_cell_read_again_without_its_first_digits_keeps_its_first_reading():
+    """rsecbuy-0170's scan at 150 dpi: two disposed amounts of 2,300 (the underlying shares beside
+    them say so) were read again from crops that lost their first glyphs at the column's left rule
+    and came back "00", sure, which replaced them. A re-read with digits lost at the end or inside
+    is still taken: there the first reading mostly had a mark glued ("15323" for 1323)."""
+    from extractor.cell_reread import _lost_leading_digits
+    got = _record("rsecbuy-0170", "scan-150.pdf")["derivative_transactions"]
+    want = _truth("rsecbuy-0170")["derivative_transactions"]
+    for i in (15, 19):
+        assert want[i]["shares"] == 2300 and want[i]["underlying_security_shares"] == 2300
+        assert Decimal(got[i]["shares"]) == 2300, i
+    assert _lost_leading_digits("00", "2,300") and _lost_leading_digits("69", "569")
+    assert not _lost_leading_digits("1323", "15323") and not _lost_leading_digits("12.4", "12.44")
+    assert not _lost_leading_digits("2,300", "2,300")
