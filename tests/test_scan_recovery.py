@@ -1479,3 +1479,30 @@ def test_a_cell_read_again_without_its_first_digits_keeps_its_first_reading():
     assert _lost_leading_digits("00", "2,300") and _lost_leading_digits("69", "569")
     assert not _lost_leading_digits("1323", "15323") and not _lost_leading_digits("12.4", "12.44")
     assert not _lost_leading_digits("2,300", "2,300")
+
+
+def test_an_amount_run_together_with_the_next_cells_mark_is_parted_at_the_rule():
+    """rsecbuy-0170's scan at 150 dpi reads the disposed amounts and the "(1)" of the date
+    exercisable beside them as one word across the rule: "35,600)", which lay in the date's cell,
+    so three rows had neither amount nor (D). The word is parted where the amount ends."""
+    got = _record("rsecbuy-0170", "scan-150.pdf")["derivative_transactions"]
+    want = _truth("rsecbuy-0170")["derivative_transactions"]
+    rows = (0, 9, 14)
+    assert [want[i]["shares"] for i in rows] == [35600, 2415, 2400]
+    right = sum(got[i]["shares"] is not None and Decimal(got[i]["shares"]) == want[i]["shares"]
+                and got[i]["acquired_disposed_code"] == "D" for i in rows)
+    assert right >= 2, [(got[i]["shares"], got[i]["acquired_disposed_code"]) for i in rows]
+
+
+def test_split_at_rules_parts_only_an_amount_and_a_mark():
+    from extractor.sources.tesswords import RawWord, Sym, split_at_rules
+
+    def word(text, x0=100, w=10):
+        syms = [Sym(ch, (x0 + k * w, 0, x0 + (k + 1) * w - 1, 20)) for k, ch in enumerate(text)]
+        return RawWord(text, (x0, 0, x0 + w * len(text), 20), 0.9, 18.0, syms)
+    rule = [(158, -50, 160, 50)]            # between the 6th and 7th characters
+    assert [w.text for w in split_at_rules([word("35,600)")], rule)] == ["35,600"]
+    assert [w.text for w in split_at_rules([word("2,415(3)")], rule)] == ["2,415", "(3)"]
+    assert [w.text for w in split_at_rules([word("Dividend")], rule)] == ["Dividend"]      # no amount
+    assert [w.text for w in split_at_rules([word("35,600)")], [(300, -50, 302, 50)])] == ["35,600)"]   # no rule in it
+    assert [w.text for w in split_at_rules([word("35,600)")], [(158, 40, 160, 90)])] == ["35,600)"]    # rule elsewhere

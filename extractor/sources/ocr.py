@@ -31,7 +31,7 @@ from .imageprep import dark, prepare
 from .marks import second_look_at_marks
 from .merged_lines import reread_merged_lines
 from .rules import clear_rules
-from .tesswords import drop_rules, font_boxes, read_words
+from .tesswords import drop_rules, font_boxes, read_words, split_at_rules
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -145,7 +145,7 @@ def read_page(p: PreparedPage, number: int, settings: OcrSettings = OcrSettings(
         # merged lines' crops replace it
         ink = np.asarray(api.GetThresholdedImage()) == 0 if settings.marks else None
         raw = reread_merged_lines(api, p.image, raw, p.rules, p.dpi)
-        raw = drop_rules(dark(p.ruled), raw)
+        raw = split_at_rules(drop_rules(dark(p.ruled), raw), p.rules)
         if settings.marks:
             raw = second_look_at_marks(api, p.image, ink, raw, p.dpi)
         api.Clear()

@@ -116,6 +116,33 @@ def drop_rules(ink: np.ndarray, words: list[RawWord]) -> list[RawWord]:
     return out
 
 
+_AMOUNT_AND_MARK = re.compile(r"^(\$?[\d,.]*\d)(\(\d{1,2}\)|\))$")   # "35,600)", "2,415(3)"
+
+
+def split_at_rules(words: list[RawWord], rules: list[tuple[int, int, int, int]]) -> list[RawWord]:
+    """An amount and what is left of the next cell's footnote mark, read as one word across the
+    rule between them ("35,600)" for "35,600" | "(1)"): with the rules taken out of the page
+    (rules.py) Tesseract runs them together, and the word's centre lies in the next cell. The
+    amount and a whole mark become two words; a lone ")" is dropped (the column's other cells
+    give the mark back, ocr_repair.py). `rules`: the rules' pixel boxes, in the words' pixels. Symbol boxes are
+    too rough to say which side of the rule a glyph is on ("0)" past it), so the text says where
+    the amount ends."""
+    out = []
+    for w in words:
+        m = _AMOUNT_AND_MARK.match(w.text)
+        cy = (w.box[1] + w.box[3]) / 2
+        if m and len(w.syms) == len(w.text) and any(
+                r[1] <= cy <= r[3] and (w.syms[0].box[0] + w.syms[0].box[2]) / 2 < (r[0] + r[2]) / 2 < w.box[2]
+                for r in rules):
+            for text, syms in ((m.group(1), w.syms[:len(m.group(1))]), (m.group(2), w.syms[len(m.group(1)):])):
+                if text != ")":
+                    box = union(sym.box for sym in syms)
+                    out.append(RawWord(text, (box[0], w.box[1], box[2], w.box[3]), w.conf, w.baseline, syms, line=w.line))
+        else:
+            out.append(w)
+    return out
+
+
 def union(boxes) -> tuple[int, int, int, int]:
     """The pixel box enclosing the boxes."""
     bs = list(boxes)
