@@ -62,7 +62,7 @@ LOW_DPI = 175               # scans below this resolution have rates of their ow
 ROW_MARKS = "row_marks"     # a table row's marks as a whole (output.row_marks): did a cell's mark go unseen?
 MARK_GROUPS = ("marks", ROW_MARKS)
 _WORD = re.compile(r"\p{L}{2,}")
-_ONE_MARK = re.compile(r"^\((\d{1,3})\)$")
+_ONE_DIGIT_MARK = re.compile(r"^\(\d\)$")
 MIN_MARKS = 3               # one-digit marks a document needs for their usual width to be known ...
 WIDE_FROM, WIDE_SPAN = 1.3, 0.15  # ... and a one-digit mark this many times as wide is doubted, fully
                                   # at WIDE_FROM + WIDE_SPAN: at 1.45 and over, 19 of 39 are a two-digit
@@ -100,7 +100,8 @@ def base_key(path: str, style: str, ev: dict[str, float] | None = None) -> str:
 @dataclass
 class DocumentWords:
     """What a field's evidence needs from the rest of its document: how often each word occurs in
-    the record's values (OCR'd input only; empty otherwise) and how many footnotes no mark points to."""
+    the record's values and how wide its one-digit marks are (OCR'd input only; empty otherwise),
+    and how many footnotes no mark points to."""
     seen: Counter = field(default_factory=Counter)
     unnoted: int = 0
     mark_width: float = 0.0      # the median width of the document's one-digit marks (OCR'd input)
@@ -113,7 +114,7 @@ class DocumentWords:
         marked = {str(i).lstrip("F") for p, c in found if ".footnote_ids." in p and isinstance(c.value, list)
                   for i in c.value}
         widths = sorted(t.x1 - t.x0 for p, c in found if ".footnote_ids." in p for t in c.toks
-                        if (m := _ONE_MARK.match(t.text)) and len(m.group(1)) == 1) if ocr else []
+                        if _ONE_DIGIT_MARK.match(t.text)) if ocr else []
         mark_width = widths[len(widths) // 2] if len(widths) >= MIN_MARKS else 0.0
         return cls(seen, len(notes - marked), mark_width)
 
@@ -123,7 +124,7 @@ class DocumentWords:
         if not self.mark_width:
             return 0.0
         return max((round((t.x1 - t.x0) / self.mark_width - 1.0, 4) for t in c.toks
-                    if (m := _ONE_MARK.match(t.text)) and len(m.group(1)) == 1), default=0.0)
+                    if _ONE_DIGIT_MARK.match(t.text)), default=0.0)
 
     def novel(self, value) -> int:
         """Words of `value` in no dictionary that the document prints only here (OCR'd input)."""
