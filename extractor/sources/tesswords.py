@@ -110,9 +110,7 @@ def drop_rules(ink: np.ndarray, words: list[RawWord]) -> list[RawWord]:
         if len(syms) == len(w.syms):
             out.append(w)
         elif syms:
-            box = union(s.box for s in syms)
-            out.append(RawWord("".join(s.text for s in syms), (box[0], w.box[1], box[2], w.box[3]), w.conf,
-                                w.baseline, syms, line=w.line))
+            out.append(_cut_to(w, syms))
     return out
 
 
@@ -124,9 +122,9 @@ def split_at_rules(words: list[RawWord], rules: list[tuple[int, int, int, int]])
     rule between them ("35,600)" for "35,600" | "(1)"): with the rules taken out of the page
     (rules.py) Tesseract runs them together, and the word's centre lies in the next cell. The
     amount and a whole mark become two words; a lone ")" is dropped (the column's other cells
-    give the mark back, ocr_repair.py). `rules`: the rules' pixel boxes, in the words' pixels. Symbol boxes are
-    too rough to say which side of the rule a glyph is on ("0)" past it), so the text says where
-    the amount ends."""
+    give the mark back, ocr_repair.py). `rules`: the rules' pixel boxes, in the words' pixels.
+    Symbol boxes are too rough to say which side of the rule a glyph is on ("0)" past it), so the
+    text says where the amount ends (one symbol a character)."""
     out = []
     for w in words:
         m = _AMOUNT_AND_MARK.match(w.text)
@@ -134,13 +132,18 @@ def split_at_rules(words: list[RawWord], rules: list[tuple[int, int, int, int]])
         if m and len(w.syms) == len(w.text) and any(
                 r[1] <= cy <= r[3] and (w.syms[0].box[0] + w.syms[0].box[2]) / 2 < (r[0] + r[2]) / 2 < w.box[2]
                 for r in rules):
-            for text, syms in ((m.group(1), w.syms[:len(m.group(1))]), (m.group(2), w.syms[len(m.group(1)):])):
-                if text != ")":
-                    box = union(sym.box for sym in syms)
-                    out.append(RawWord(text, (box[0], w.box[1], box[2], w.box[3]), w.conf, w.baseline, syms, line=w.line))
+            k = len(m.group(1))
+            out += [_cut_to(w, syms) for syms in (w.syms[:k], w.syms[k:]) if syms[0].text != ")"]
         else:
             out.append(w)
     return out
+
+
+def _cut_to(w: RawWord, syms: list[Sym]) -> RawWord:
+    """The word cut down to some of its symbols: their text, their x-extent, the word's height."""
+    box = union(s.box for s in syms)
+    return RawWord("".join(s.text for s in syms), (box[0], w.box[1], box[2], w.box[3]), w.conf, w.baseline, syms,
+                   line=w.line)
 
 
 def union(boxes) -> tuple[int, int, int, int]:
