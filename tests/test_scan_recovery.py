@@ -1407,8 +1407,7 @@ def test_a_mark_read_a_digit_short_is_doubted_by_its_width():
     want = _truth("datamule-0142")["derivative_transactions"][0]["footnote_ids"]["expiration_date"]
     got = next(f for f in ex.fields if f.path == "derivative_transactions[0].footnote_ids.expiration_date")
     assert want == ["15"]
-    if got.value == want:           # read right after all: then nothing to doubt
-        return
+    # the misreading this guards against (should OCR come to read it right, take another case)
     assert got.value == ["5"] and got.evidence["wide"] >= 0.3
     assert got.confidence < 0.9
 
